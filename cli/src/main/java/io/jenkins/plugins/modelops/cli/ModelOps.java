@@ -1,0 +1,56 @@
+package io.jenkins.plugins.modelops.cli;
+
+import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Versions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code modelops}: the Jenkins steps' flow from a shell. Exit codes are a contract: 0 success, 1 the gate said no
+ * (blessing failed), 2 bad input or usage, 3 anything else (an I/O or internal failure).
+ */
+@Command(name = "modelops", mixinStandardHelpOptions = true, versionProvider = ModelOps.Version.class,
+        description = "Train, serve and gate machine-learning models.",
+        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+public final class ModelOps {
+
+    public static final int OK = 0;
+    public static final int REJECTED = 1;
+    public static final int BAD_INPUT = 2;
+    public static final int FAILED = 3;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line; returns the exit code. Used by main and by the tests. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // Tribuo logs every training detail through java.util.logging; our Progress sink says what matters.
+        Logger.getLogger("").setLevel(Level.WARNING);
+        Logger.getLogger("org.tribuo").setLevel(Level.WARNING);
+        CommandLine cli = new CommandLine(new ModelOps());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof InvalidInputException) {
+                err.println("error: " + e.getMessage());
+                return BAD_INPUT;
+            }
+            err.println("error: " + e);
+            e.printStackTrace(err);
+            return FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"modelops " + Versions.modelops() + " (Tribuo " + Versions.tribuo() + ")"};
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.jenkins.plugins.modelops.data;
+
+import io.jenkins.plugins.modelops.InvalidInputException;
+import org.tribuo.Example;
+import org.tribuo.Output;
+import org.tribuo.impl.ArrayExample;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns feature values into Tribuo examples, the same way for training rows and for requests: missing numeric
+ * values imputed with the training mean (policy {@code mean}), quantile bins for tree models, centring and scaling for
+ * linear models, one-hot {@code name=category} features for text columns. Unknown categories encode as all zeros.
+ */
+public final class FeatureEncoder {
+
+    private final ModelSchema schema;
+    private final List<FeatureSpec> features;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final int width;
+
+    public FeatureEncoder(ModelSchema schema) {
+        this.schema = schema;
+        this.features = schema.features();
+        for (int i = 0; i < features.size(); i++) {
+            index.put(features.get(i).name(), i);
+        }
+        this.width = features.size();
+    }
+
+    public ModelSchema schema() {
+        return schema;
+    }
+
+    /** A training or evaluation row. The data must have passed {@link LabeledData} validation. */
+    public <T extends Output<T>> Example<T> encode(LabeledData data, int row, T output) {
+        double[] numbers = new double[width];
+        String[] texts = new String[width];
+        List<LabeledData.Column> columns = data.features();
+        for (int f = 0; f < width; f++) {
+            LabeledData.Column column = columns.get(f);
+            if (column.type() == ColumnType.NUMERIC) {
+                numbers[f] = column.numbers()[row];
+            } else {
+                texts[f] = column.texts()[row];
+            }
+        }
+        return build(output, numbers, texts);
+    }
+
+    /**
+     * A request: feature name to a JSON value (a {@link Number} for numeric features; a {@link String}, or a whole
+     * number, for categorical ones; null or absent for missing). Throws {@link InvalidInputException} naming the
+     * feature and the problem.
+     *
+     * @param strict also reject numbers outside the training range and categories never seen in training
+     */
+    public <T extends Output<T>> Example<T> encode(Map<String, ?> values, T output, boolean strict) {
+        double[] numbers = new double[width];
+        String[] texts = new String[width];
+        for (String name : values.keySet()) {
+            if (!index.containsKey(name)) {
+                throw new InvalidInputException("unknown feature '" + name + "'; the model's features are: "
+                        + String.join(", ", schema.featureNames()));
+            }
+        }
+        for (int f = 0; f < width; f++) {
+            FeatureSpec spec = features.get(f);
+            Object value = values.get(spec.name());
+            if (spec.isNumeric()) {
+                numbers[f] = number(spec, value, strict);
+            } else {
+                texts[f] = category(spec, value, strict);
+            }
+        }
+        return build(output, numbers, texts);
+    }
+
+    /**
+     * A request as a row of numbers in schema order (the Open Inference Protocol's [N, F] tensor). Only for schemas
+     * whose features are all numeric.
+     */
+    public <T extends Output<T>> Example<T> encode(double[] row, T output, boolean strict) {
+        if (row.length != width) {
+            throw new InvalidInputException("a row has " + row.length + " values, but the model takes " + width
+                    + " features in this order: " + String.join(", ", schema.featureNames()));
+        }
+        double[] numbers = new double[width];
+        for (int f = 0; f < width; f++) {
+            FeatureSpec spec = features.get(f);
+            if (!spec.isNumeric()) {
+                throw new InvalidInputException("feature '" + spec.name() + "' is categorical, so rows cannot be sent "
+                        + "as numbers only; send named inputs instead");
+            }
+            numbers[f] = number(spec, row[f], strict);
+        }
+        return build(output, numbers, new String[width]);
+    }
+
+    private double number(FeatureSpec spec, Object value, boolean strict) {
+        if (value == null) {
+            if (schema.missing() == MissingPolicy.MEAN) {
+                return Double.NaN;
+            }
+            throw new InvalidInputException("feature '" + spec.name() + "' is missing; the model needs a number for it");
+        }
+        if (!(value instanceof Number number)) {
+            throw new InvalidInputException("feature '" + spec.name() + "' must be a number, got "
+                    + describe(value));
+        }
+        double v = number.doubleValue();
+        if (!Double.isFinite(v)) {
+            throw new InvalidInputException("feature '" + spec.name() + "' is " + v + "; only finite numbers are accepted");
+        }
+        if (strict && (v < spec.min() || v > spec.max())) {
+            throw new InvalidInputException(String.format(
+                    "feature '%s' = %s is outside the training range [%s, %s] (strict mode)",
+                    spec.name(), format(v), format(spec.min()), format(spec.max())));
+        }
+        return v;
+    }
+
+    private String category(FeatureSpec spec, Object value, boolean strict) {
+        String text;
+        if (value == null) {
+            throw new InvalidInputException("feature '" + spec.name() + "' is missing; the model needs one of: "
+                    + String.join(", ", spec.categories()));
+        } else if (value instanceof String s) {
+            text = s.strip();
+        } else if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && Math.abs(n.doubleValue()) < 1e15) {
+            text = Long.toString(n.longValue());
+        } else {
+            throw new InvalidInputException("feature '" + spec.name() + "' must be a string (a category), got "
+                    + describe(value));
+        }
+        if (strict && !spec.categories().contains(text)) {
+            throw new InvalidInputException("feature '" + spec.name() + "' has category '" + text
+                    + "', never seen in training (strict mode); known: " + String.join(", ", spec.categories()));
+        }
+        return text;
+    }
+
+    private <T extends Output<T>> Example<T> build(T output, double[] numbers, String[] texts) {
+        String[] names = new String[width];
+        double[] values = new double[width];
+        int n = 0;
+        for (int f = 0; f < width; f++) {
+            FeatureSpec spec = features.get(f);
+            if (spec.isNumeric()) {
+                double v = Double.isNaN(numbers[f]) ? spec.mean() : numbers[f];
+                if (spec.bins() != null) {
+                    v = Binning.bin(spec.bins(), v);
+                } else if (schema.standardize()) {
+                    v = spec.std() > 0 ? (v - spec.mean()) / spec.std() : 0;
+                }
+                names[n] = spec.name();
+                values[n++] = v;
+            } else if (texts[f] != null) {
+                names[n] = spec.name() + "=" + texts[f];
+                values[n++] = 1.0;
+            }
+        }
+        if (n < width) {
+            names = java.util.Arrays.copyOf(names, n);
+            values = java.util.Arrays.copyOf(values, n);
+        }
+        return new ArrayExample<>(output, names, values);
+    }
+
+    private static String describe(Object value) {
+        if (value instanceof String s) {
+            return "the string '" + s + "'";
+        }
+        if (value instanceof Boolean b) {
+            return "the boolean " + b;
+        }
+        return value instanceof Map<?, ?> ? "an object" : value instanceof List<?> ? "an array" : String.valueOf(value);
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+}

@@ -1,0 +1,99 @@
+package io.jenkins.plugins.modelops.data;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.jenkins.plugins.modelops.InvalidInputException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * What a model takes and gives: its features in order, with types, observed ranges and encoding, and its label.
+ * Written to {@code schema.json}; the training pipeline and the model server encode through the same
+ * {@link FeatureEncoder} built from it, so a request is encoded exactly as the training rows were.
+ *
+ * @param missing the missing-value policy of training; {@code mean} lets a request omit numeric features
+ * @param standardize whether numeric features are centred and scaled (linear models) before the model sees them
+ */
+public record ModelSchema(Task task, LabelSpec label, List<FeatureSpec> features, MissingPolicy missing,
+                          boolean standardize) {
+
+    public ModelSchema {
+        features = List.copyOf(features);
+    }
+
+    /**
+     * Fits the schema on the training rows only, so no statistic of the test rows leaks into the model.
+     *
+     * @param bins quantile bins per numeric feature (0: none); only features with more distinct values are binned
+     */
+    public static ModelSchema fit(LabeledData data, int[] trainRows, MissingPolicy missing, boolean standardize, int bins) {
+        List<FeatureSpec> features = new ArrayList<>(data.features().size());
+        for (LabeledData.Column column : data.features()) {
+            features.add(column.type() == ColumnType.NUMERIC
+                    ? numeric(data, column, trainRows, bins)
+                    : categorical(column, trainRows));
+        }
+        LabelSpec label;
+        if (data.task() == Task.CLASSIFICATION) {
+            TreeSet<String> classes = new TreeSet<>();
+            for (int row : trainRows) {
+                classes.add(data.labelClass(row));
+            }
+            label = new LabelSpec(data.label(), List.copyOf(classes), null, null);
+        } else {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int row : trainRows) {
+                min = Math.min(min, data.target(row));
+                max = Math.max(max, data.target(row));
+            }
+            label = new LabelSpec(data.label(), null, min, max);
+        }
+        return new ModelSchema(data.task(), label, features, missing, standardize);
+    }
+
+    private static FeatureSpec numeric(LabeledData data, LabeledData.Column column, int[] rows, int bins) {
+        double[] values = new double[rows.length];
+        int n = 0;
+        double sum = 0;
+        for (int row : rows) {
+            double v = column.numbers()[row];
+            if (!Double.isNaN(v)) {
+                values[n++] = v;
+                sum += v;
+            }
+        }
+        if (n == 0) {
+            throw new InvalidInputException(String.format(
+                    "%s: column '%s' has no values in the %d training rows, so it cannot be learned or imputed; "
+                            + "exclude it (--exclude %s)", data.source(), column.name(), rows.length, column.name()));
+        }
+        double mean = sum / n;
+        double squares = 0;
+        for (int i = 0; i < n; i++) {
+            squares += (values[i] - mean) * (values[i] - mean);
+        }
+        double std = Math.sqrt(squares / n);
+        double[] sorted = Arrays.copyOf(values, n);
+        Arrays.sort(sorted);
+        return FeatureSpec.numeric(column.name(), sorted[0], sorted[n - 1], mean, std,
+                bins > 0 ? Binning.cutPoints(sorted, bins) : null);
+    }
+
+    private static FeatureSpec categorical(LabeledData.Column column, int[] rows) {
+        TreeSet<String> categories = new TreeSet<>();
+        for (int row : rows) {
+            if (column.texts()[row] != null) {
+                categories.add(column.texts()[row]);
+            }
+        }
+        return FeatureSpec.categorical(column.name(), List.copyOf(categories));
+    }
+
+    @JsonIgnore
+    public List<String> featureNames() {
+        return features.stream().map(FeatureSpec::name).toList();
+    }
+}

@@ -67,8 +67,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, ModelSchema schema,
 
     /**
      * Loads the model from Tribuo's protobuf format. A Java-serialized file is refused (deserializing it could run
-     * arbitrary code), and the Java serialization some Tribuo models nest inside their protobuf (LibLinear) runs under
-     * an allow-list, see {@link SerialAllowList}.
+     * arbitrary code), and so is any model class trainModel does not produce; see {@link ModelClassAllowList}.
      */
     public Model<?> loadModel() {
         Path file = dir.resolve(MODEL);
@@ -87,21 +86,13 @@ public record ModelBundle(Path dir, BundleManifest manifest, ModelSchema schema,
             try (InputStream in = Files.newInputStream(file)) {
                 proto = ModelProto.parseFrom(in);
             }
-            if (!SerialAllowList.canLoad(proto.getClassName())) {
-                throw new InvalidInputException(file + " holds a " + proto.getClassName() + ", which nests Java "
-                        + "serialization, and this JVM already has a serial filter factory of its own, so the "
-                        + "model cannot be loaded safely here");
-            }
-            return SerialAllowList.call(() -> Model.deserialize(proto));
+            ModelClassAllowList.check(proto, file);
+            return Model.deserialize(proto);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new InvalidInputException(file + " is not a Tribuo protobuf model: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         } catch (IllegalStateException | IllegalArgumentException e) {
-            if (e.getCause() instanceof java.io.InvalidClassException rejected) {
-                throw new InvalidInputException(file + " nests a Java-serialized class outside the allow-list ("
-                        + rejected.getMessage() + "); refused", e);
-            }
             throw new InvalidInputException(file + " could not be loaded as a Tribuo model: " + e.getMessage(), e);
         }
     }

@@ -58,15 +58,20 @@ public final class LabeledData {
         int kept = 0;
         for (int r = 0; r < keep.length; r++) {
             String[] row = table.rows().get(r);
-            boolean complete = !Cells.isMissing(row[labelColumn]);
+            boolean labelMissing = Cells.isMissing(row[labelColumn]);
+            boolean featureMissing = false;
             for (int c : featureColumns) {
-                complete &= !Cells.isMissing(row[c]);
+                featureMissing |= Cells.isMissing(row[c]);
             }
-            if (!complete && spec.missing() != MissingPolicy.DROP) {
-                throw missing(table, spec, r, Cells.isMissing(row[labelColumn]) ? labelColumn : firstMissing(row, featureColumns),
-                        labelColumn);
+            if (spec.missing() == MissingPolicy.DROP) {
+                keep[r] = !labelMissing && !featureMissing;
+            } else if (labelMissing) {
+                throw missing(table, spec, r, labelColumn, labelColumn);
+            } else if (featureMissing && spec.missing() == MissingPolicy.ERROR) {
+                throw missing(table, spec, r, firstMissing(row, featureColumns), labelColumn);
+            } else {
+                keep[r] = true; // mean: numeric gaps are imputed after the split, text gaps are refused when typing
             }
-            keep[r] = complete || spec.missing() != MissingPolicy.DROP;
             kept += keep[r] ? 1 : 0;
         }
         int dropped = keep.length - kept;

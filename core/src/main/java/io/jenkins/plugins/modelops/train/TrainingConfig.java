@@ -27,6 +27,10 @@ public record TrainingConfig(Path data, DataSpec spec, Optional<Algorithm> algor
         return new TrainingConfig(data, spec, Optional.empty(), Map.of(), DEFAULT_TEST_FRACTION, 0, DEFAULT_SEED);
     }
 
+    public TrainingConfig withSpec(DataSpec value) {
+        return new TrainingConfig(data, value, algorithm, params, testFraction, folds, seed);
+    }
+
     public TrainingConfig withAlgorithm(Algorithm value) {
         return new TrainingConfig(data, spec, Optional.ofNullable(value), params, testFraction, folds, seed);
     }

@@ -176,7 +176,7 @@ public enum Algorithm {
     };
 
     /** Quantile bins for tree training; see docs/benchmarks.md for the speed and accuracy measured. */
-    public static final int DEFAULT_BINS = 256;
+    public static final int DEFAULT_BINS = 1024;
 
     private final String id;
     private final Set<Task> tasks;

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.modelops.data;
 
+import com.fasterxml.jackson.core.io.NumberInput;
+
 import java.util.Set;
 
 /** How a raw cell reads: missing, a number, or text. One definition for training data and for requests. */
@@ -12,7 +14,14 @@ public final class Cells {
     }
 
     public static boolean isMissing(String cell) {
-        return cell == null || MISSING.contains(cell.strip());
+        if (cell == null || cell.isEmpty()) {
+            return true;
+        }
+        char first = cell.charAt(0);
+        if ((first >= '0' && first <= '9') || first == '-' || first == '.' || first == '+') {
+            return false; // the common case, a number: no strip, no set lookup
+        }
+        return MISSING.contains(cell.strip());
     }
 
     /**
@@ -20,7 +29,10 @@ public final class Cells {
      * ({@code Infinity}, hex floats, {@code 1d}), is not a number: returns NaN.
      */
     public static double parseNumber(String cell) {
-        String s = cell.strip();
+        String s = cell;
+        if (!s.isEmpty() && (Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1)))) {
+            s = s.strip();
+        }
         if (s.isEmpty()) {
             return Double.NaN;
         }
@@ -31,7 +43,8 @@ public final class Cells {
             }
         }
         try {
-            double value = Double.parseDouble(s);
+            // Jackson's bundled FastDoubleParser: the same results as Double.parseDouble, several times faster.
+            double value = NumberInput.parseDouble(s, true);
             return Double.isFinite(value) ? value : Double.NaN;
         } catch (NumberFormatException e) {
             return Double.NaN;

@@ -93,9 +93,35 @@ public final class LabeledData {
             lines[i] = table.lines()[rows[i]];
         }
 
-        List<Column> columns = new ArrayList<>(featureColumns.size());
-        for (int c : featureColumns) {
-            columns.add(column(table, spec, rows, c));
+        // Parse every feature cell once, row by row (the table is stored by row; walking it by column misses the
+        // cache on every cell), then type each column from what was seen.
+        int width = featureColumns.size();
+        double[][] numbers = new double[width][kept];
+        int[] present = new int[width];
+        int[] numeric = new int[width];
+        int[] firstText = new int[width];
+        java.util.Arrays.fill(firstText, -1);
+        for (int i = 0; i < kept; i++) {
+            String[] row = table.rows().get(rows[i]);
+            for (int f = 0; f < width; f++) {
+                String cell = row[featureColumns.get(f)];
+                if (Cells.isMissing(cell)) {
+                    numbers[f][i] = Double.NaN;
+                    continue;
+                }
+                present[f]++;
+                double v = Cells.parseNumber(cell);
+                numbers[f][i] = v;
+                if (Double.isNaN(v)) {
+                    firstText[f] = firstText[f] < 0 ? i : firstText[f];
+                } else {
+                    numeric[f]++;
+                }
+            }
+        }
+        List<Column> columns = new ArrayList<>(width);
+        for (int f = 0; f < width; f++) {
+            columns.add(column(table, spec, rows, featureColumns.get(f), numbers[f], present[f], numeric[f], firstText[f]));
         }
 
         // The label: its type decides the task unless the user said.
@@ -224,26 +250,9 @@ public final class LabeledData {
                 table.where(row, column), table.rows().get(row)[column], spec.missing().id()));
     }
 
-    private static Column column(CsvTable table, DataSpec spec, int[] rows, int c) {
+    private static Column column(CsvTable table, DataSpec spec, int[] rows, int c, double[] numbers, int present,
+                                 int numeric, int firstText) {
         String name = table.header().get(c);
-        int present = 0;
-        int numeric = 0;
-        int firstText = -1;
-        double[] numbers = new double[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            String cell = table.rows().get(rows[i])[c];
-            if (Cells.isMissing(cell)) {
-                numbers[i] = Double.NaN;
-                continue;
-            }
-            present++;
-            numbers[i] = Cells.parseNumber(cell);
-            if (Double.isNaN(numbers[i])) {
-                firstText = firstText < 0 ? i : firstText;
-            } else {
-                numeric++;
-            }
-        }
         boolean categorical = spec.categorical().contains(name) || numeric * 2 <= present;
         if (!categorical && firstText >= 0) {
             throw new InvalidInputException(String.format(

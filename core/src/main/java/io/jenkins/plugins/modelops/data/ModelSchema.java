@@ -58,11 +58,15 @@ public record ModelSchema(Task task, LabelSpec label, List<FeatureSpec> features
         double[] values = new double[rows.length];
         int n = 0;
         double sum = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
         for (int row : rows) {
             double v = column.numbers()[row];
             if (!Double.isNaN(v)) {
                 values[n++] = v;
                 sum += v;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
         }
         if (n == 0) {
@@ -75,11 +79,13 @@ public record ModelSchema(Task task, LabelSpec label, List<FeatureSpec> features
         for (int i = 0; i < n; i++) {
             squares += (values[i] - mean) * (values[i] - mean);
         }
-        double std = Math.sqrt(squares / n);
-        double[] sorted = Arrays.copyOf(values, n);
-        Arrays.sort(sorted);
-        return FeatureSpec.numeric(column.name(), sorted[0], sorted[n - 1], mean, std,
-                bins > 0 ? Binning.cutPoints(sorted, bins) : null);
+        double[] cuts = null;
+        if (bins > 0) { // sorting is the cost of binning; linear models skip it
+            double[] sorted = Arrays.copyOf(values, n);
+            Arrays.sort(sorted);
+            cuts = Binning.cutPoints(sorted, bins);
+        }
+        return FeatureSpec.numeric(column.name(), min, max, mean, Math.sqrt(squares / n), cuts);
     }
 
     private static FeatureSpec categorical(LabeledData.Column column, int[] rows) {

@@ -43,14 +43,18 @@ final class ModelCard {
         }
         md.append("; ").append(data.trainRows()).append(" for training, ").append(data.testRows())
                 .append(" held out for evaluation (seed ").append(manifest.seed()).append(")\n");
-        md.append("- Missing values: ").append(trained.schema().missing().id()).append("\n\n");
+        md.append("- Missing values: ").append(switch (trained.schema().missing()) {
+            case ERROR -> "none allowed";
+            case DROP -> "rows with any dropped";
+            case MEAN -> "numeric gaps imputed with the training rows' mean";
+        }).append("\n\n");
         md.append("| feature | type | observed in training |\n|---|---|---|\n");
         for (FeatureSpec f : trained.schema().features()) {
             md.append("| ").append(f.name()).append(" | ").append(f.type().id()).append(" | ");
             if (f.isNumeric()) {
-                md.append(String.format(Locale.ROOT, "%.4g to %.4g, mean %.4g", f.min(), f.max(), f.mean()));
+                md.append(number(f.min())).append(" to ").append(number(f.max())).append(", mean ").append(number(f.mean()));
             } else {
-                md.append(f.categories().size()).append(" categories: ").append(String.join(", ", abbreviate(f.categories())));
+                md.append(f.categories().size()).append(" categories: ").append(abbreviate(f.categories()));
             }
             md.append(" |\n");
         }
@@ -69,13 +73,14 @@ final class ModelCard {
                     data.testRows(), (Double) ci.get(0), (Double) ci.get(1)));
         }
         if (trained.metrics().asMap().get("cross_validation") instanceof Map<?, ?> cv) {
-            md.append("\nCross-validation on the training rows (").append(cv.get("folds")).append(" folds): ");
+            java.util.StringJoiner figures = new java.util.StringJoiner("; ");
             cv.forEach((k, v) -> {
                 if (v instanceof Map<?, ?> stats) {
-                    md.append(String.format(Locale.ROOT, "%s %.4f ± %.4f; ", k, stats.get("mean"), stats.get("std")));
+                    figures.add(String.format(Locale.ROOT, "%s %.4f ± %.4f", k, stats.get("mean"), stats.get("std")));
                 }
             });
-            md.append("\n");
+            md.append("\nCross-validation on the training rows (").append(cv.get("folds")).append(" folds): ")
+                    .append(figures).append(".\n");
         }
 
         md.append("\n## Blessing\n\n");
@@ -102,11 +107,14 @@ final class ModelCard {
         return s.toString();
     }
 
-    private static List<String> abbreviate(List<String> values) {
-        return values.size() <= 12 ? values : List.copyOf(values.subList(0, 12)).stream()
-                .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
-                    l.add("…");
-                    return l;
-                }));
+    /** Categories as code spans (names may hold commas), at most twelve. */
+    private static String abbreviate(List<String> values) {
+        String shown = values.stream().limit(12).map(v -> "`" + v.replace("|", "\\|") + "`").collect(java.util.stream.Collectors.joining(", "));
+        return values.size() > 12 ? shown + ", …" : shown;
+    }
+
+    /** Four significant digits without trailing zeros: 0.1, 100, 58.14. */
+    private static String number(double value) {
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", value)).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,0 +1,510 @@
+package io.jenkins.plugins.modelops.serving;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Versions;
+import io.jenkins.plugins.modelops.bundle.ModelBundle;
+import io.jenkins.plugins.modelops.data.FeatureSpec;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.tribuo.Example;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The HTTP API on Jetty's core Handler API: Open Inference Protocol v2, KServe v1, ground-truth feedback, health,
+ * metadata and {@code /metrics}. Errors are JSON {@code {"error": "..."}} with 400 (bad input, naming the feature and
+ * the problem), 404 (unknown path, model or prediction id), 405 (wrong method, with Allow), 413 (body over the limit)
+ * or 503 (model not loaded yet, or shutting down). Nothing a client sends can stop the server.
+ */
+final class InferenceApi extends Handler.Abstract {
+
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // so a NaN is reported by feature, not as a parse error
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final byte[] NOOP = "{\"ok\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private final ServerConfig config;
+    private final ModelBundle bundle;
+    private final String name;
+    private final String version;
+    private final ServingMetrics metrics;
+    private final FeedbackCache feedback;
+    private final JsonLog log;
+    private final byte[] modelMetadata;
+    private volatile Predictor predictor;
+    private volatile Requests requests;
+    private volatile boolean stopping;
+
+    /** The endpoints; {@code protocol} is the metrics label of counted ones (inference and feedback), else null. */
+    private enum Endpoint {
+        LIVE("GET", null), READY("GET", null), SERVER("GET", null), MODEL("GET", null), MODEL_READY("GET", null),
+        INFER("POST", "v2"), PREDICT("POST", "v1"), FEEDBACK("POST", "feedback"), V1_MODELS("GET", null),
+        V1_MODEL("GET", null), METRICS("GET", null), NOOP_ENDPOINT("POST", null);
+
+        final String method;
+        final String protocol;
+
+        Endpoint(String method, String protocol) {
+            this.method = method;
+            this.protocol = protocol;
+        }
+    }
+
+    private record Route(Endpoint endpoint, String model) {
+    }
+
+    private record Reply(int status, String contentType, byte[] body) {
+    }
+
+    InferenceApi(ServerConfig config, ModelBundle bundle, ServingMetrics metrics, FeedbackCache feedback, JsonLog log) {
+        this.config = config;
+        this.bundle = bundle;
+        this.name = config.modelName();
+        this.version = config.version() != null ? config.version() : bundle.manifest().shortId();
+        this.metrics = metrics;
+        this.feedback = feedback;
+        this.log = log;
+        this.modelMetadata = bytes(metadata());
+    }
+
+    void ready(Predictor loaded) {
+        this.requests = new Requests(loaded, config.strict());
+        this.predictor = loaded;
+    }
+
+    void stopping() {
+        this.stopping = true;
+    }
+
+    boolean isReady() {
+        return predictor != null && !stopping;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String version() {
+        return version;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long start = System.nanoTime();
+        String method = request.getMethod();
+        String path = Request.getPathInContext(request);
+        Route route = route(path);
+        Reply reply;
+        try {
+            reply = dispatch(route, method, request, response);
+        } catch (HttpError e) {
+            reply = error(e.status, e.getMessage());
+        } catch (InvalidInputException e) {
+            reply = error(400, e.getMessage());
+        } catch (RuntimeException | IOException e) {
+            log.error("request_failed", "internal error answering " + method + " " + path, "error", e.toString());
+            reply = error(500, "internal error: " + e.getMessage());
+        }
+        // Counted before the response leaves, so a client that has its answer also sees it counted.
+        long nanos = System.nanoTime() - start;
+        if (route != null && route.endpoint.protocol != null) {
+            metrics.request(route.endpoint.protocol, reply.status);
+            if (route.endpoint != Endpoint.FEEDBACK) {
+                metrics.duration(nanos);
+            }
+        }
+        if (config.requestLogSample() > 0 && ThreadLocalRandom.current().nextDouble() < config.requestLogSample()) {
+            log.info("request", method + " " + path + " " + reply.status, "method", method, "path", path,
+                    "status", reply.status, "duration_ms", nanos / 1e6);
+        }
+        response.setStatus(reply.status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body.length);
+        response.write(true, ByteBuffer.wrap(reply.body), callback);
+        return true;
+    }
+
+    private static Route route(String path) {
+        switch (path) {
+            case "/v2/health/live": return new Route(Endpoint.LIVE, null);
+            case "/v2/health/ready": return new Route(Endpoint.READY, null);
+            case "/v2": case "/v2/": return new Route(Endpoint.SERVER, null);
+            case "/v1/models": case "/v1/models/": return new Route(Endpoint.V1_MODELS, null);
+            case "/metrics": return new Route(Endpoint.METRICS, null);
+            case "/v2/noop": return new Route(Endpoint.NOOP_ENDPOINT, null);
+            default: break;
+        }
+        if (path.startsWith("/v2/models/")) {
+            String rest = path.substring("/v2/models/".length());
+            Endpoint endpoint = Endpoint.MODEL;
+            if (rest.endsWith("/infer")) {
+                endpoint = Endpoint.INFER;
+                rest = rest.substring(0, rest.length() - "/infer".length());
+            } else if (rest.endsWith("/ready")) {
+                endpoint = Endpoint.MODEL_READY;
+                rest = rest.substring(0, rest.length() - "/ready".length());
+            }
+            // /v2/models/{name}/versions/{version}/...: the version is checked with the name.
+            return rest.isEmpty() ? null : new Route(endpoint, rest);
+        }
+        if (path.startsWith("/v1/models/")) {
+            String rest = path.substring("/v1/models/".length());
+            if (rest.endsWith(":predict")) {
+                return new Route(Endpoint.PREDICT, rest.substring(0, rest.length() - ":predict".length()));
+            }
+            if (rest.endsWith("/feedback")) {
+                return new Route(Endpoint.FEEDBACK, rest.substring(0, rest.length() - "/feedback".length()));
+            }
+            return rest.isEmpty() || rest.contains("/") ? null : new Route(Endpoint.V1_MODEL, rest);
+        }
+        return null;
+    }
+
+    private Reply dispatch(Route route, String method, Request request, Response response) throws IOException {
+        if (route == null || (route.endpoint == Endpoint.NOOP_ENDPOINT && !config.noopEndpoint())) {
+            throw new HttpError(404, "no such endpoint: " + Request.getPathInContext(request) + "; this server "
+                    + "answers /v2/health/live, /v2/health/ready, /v2, /v2/models/" + name + "[/ready|/infer], /v1/models/"
+                    + name + "[:predict|/feedback] and /metrics");
+        }
+        if (!route.endpoint.method.equals(method)) {
+            response.getHeaders().put(HttpHeader.ALLOW, route.endpoint.method);
+            throw new HttpError(405, "method " + method + " is not allowed on " + Request.getPathInContext(request)
+                    + "; use " + route.endpoint.method);
+        }
+        if (route.model != null) {
+            checkModel(route.model);
+        }
+        switch (route.endpoint) {
+            case LIVE: return json(200, JSON.createObjectNode().put("live", true));
+            case READY:
+            case MODEL_READY:
+            case V1_MODEL:
+                return json(isReady() ? 200 : 503, route.model == null ? JSON.createObjectNode().put("ready", isReady())
+                        : JSON.createObjectNode().put("name", name).put("ready", isReady()));
+            case SERVER:
+                ObjectNode server = JSON.createObjectNode().put("name", "modelops-serving").put("version", Versions.modelops());
+                server.putArray("extensions");
+                return json(200, server);
+            case MODEL: return new Reply(200, "application/json", modelMetadata);
+            case V1_MODELS:
+                ObjectNode models = JSON.createObjectNode();
+                models.putArray("models").add(name);
+                return json(200, models);
+            case METRICS:
+                ServingMetrics.Exposition exposition = metrics.scrape(request.getHeaders().get(HttpHeader.ACCEPT));
+                return new Reply(200, exposition.contentType(), exposition.body());
+            case NOOP_ENDPOINT:
+                body(request);
+                return new Reply(200, "application/json", NOOP);
+            case INFER: return infer(body(request));
+            case PREDICT: return predict(body(request));
+            case FEEDBACK: return feedback(body(request));
+            default: throw new IllegalStateException(route.endpoint.name());
+        }
+    }
+
+    private void checkModel(String requested) {
+        String model = requested;
+        int versions = requested.indexOf("/versions/");
+        if (versions >= 0) {
+            model = requested.substring(0, versions);
+            String v = requested.substring(versions + "/versions/".length());
+            if (model.equals(name) && !v.equals(version)) {
+                throw new HttpError(404, "model '" + name + "' has no version '" + v + "'; it serves version '"
+                        + version + "'");
+            }
+        }
+        if (!model.equals(name)) {
+            throw new HttpError(404, "model '" + model + "' is not served here; this server serves '" + name + "'");
+        }
+    }
+
+    private Requests requests() {
+        Requests current = requests;
+        if (current == null || stopping) {
+            throw new HttpError(503, stopping ? "the server is shutting down" : "the model is still loading; "
+                    + "wait for /v2/health/ready");
+        }
+        return current;
+    }
+
+    private Reply predict(JsonNode root) {
+        Requests parse = requests();
+        List<Predictor.Result> results = predictor.predict(parse.instances(root, "instances"));
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode predictions = out.putArray("predictions");
+        for (Predictor.Result result : results) {
+            predictions.add(prediction(result, remember(result)));
+        }
+        return json(200, out);
+    }
+
+    private Reply infer(JsonNode root) {
+        Requests parse = requests();
+        List<Predictor.Result> results = predictor.predict(parse.inputs(root));
+        int n = results.size();
+        ObjectNode out = JSON.createObjectNode().put("model_name", name).put("model_version", version);
+        JsonNode requestId = root.get("id");
+        out.put("id", requestId != null && requestId.isTextual() ? requestId.asText() : newId());
+        ArrayNode ids = out.putObject("parameters").putArray("prediction_ids");
+        ArrayNode outputs = out.putArray("outputs");
+        if (predictor.classification()) {
+            List<String> classes = predictor.classes();
+            ObjectNode label = outputs.addObject().put("name", "label").put("datatype", "BYTES");
+            label.putArray("shape").add(n);
+            ArrayNode labels = label.putArray("data");
+            ObjectNode scores = outputs.addObject().put("name", "scores").put("datatype", "FP64");
+            scores.putArray("shape").add(n).add(classes.size());
+            scores.putObject("parameters").put("classes", String.join(",", classes));
+            ArrayNode scoreData = scores.putArray("data");
+            for (Predictor.Result result : results) {
+                ids.add(remember(result));
+                labels.add(result.label());
+                for (double score : result.scores()) {
+                    scoreData.add(score);
+                }
+            }
+        } else {
+            ObjectNode value = outputs.addObject().put("name", "value").put("datatype", "FP64");
+            value.putArray("shape").add(n);
+            ArrayNode values = value.putArray("data");
+            for (Predictor.Result result : results) {
+                ids.add(remember(result));
+                values.add(result.value());
+            }
+        }
+        return json(200, out);
+    }
+
+    /** Seldon-style ground truth for one prediction id, or the evaluate form that predicts and scores at once. */
+    private Reply feedback(JsonNode root) {
+        Requests parse = requests();
+        boolean classification = predictor.classification();
+        String truthField = classification ? "label" : "value";
+        if (root.has("instances")) {
+            JsonNode truths = root.has("labels") ? root.get("labels") : root.get("values");
+            if (truths == null || !truths.isArray()) {
+                throw Requests.bad("the evaluate form needs 'labels': an array with the true "
+                        + (classification ? "class" : "value") + " of every instance");
+            }
+            List<Example<?>> examples = parse.instances(root, "instances");
+            if (truths.size() != examples.size()) {
+                throw Requests.bad("'labels' has " + truths.size() + " entries but 'instances' has "
+                        + examples.size() + "; give one per instance");
+            }
+            Object[] truth = new Object[truths.size()];
+            for (int i = 0; i < truth.length; i++) {
+                truth[i] = truth(truths.get(i), "labels[" + i + "]");
+            }
+            List<Predictor.Result> results = predictor.predict(examples);
+            ObjectNode out = JSON.createObjectNode();
+            ArrayNode predictions = out.putArray("predictions");
+            int correct = 0;
+            double absSum = 0;
+            double squaredSum = 0;
+            for (int i = 0; i < truth.length; i++) {
+                Predictor.Result result = results.get(i);
+                predictions.add(prediction(result, null));
+                countPrediction(result);
+                if (classification) {
+                    boolean ok = result.label().equals(truth[i]);
+                    correct += ok ? 1 : 0;
+                    metrics.feedback(ok);
+                } else {
+                    double error = result.value() - (Double) truth[i];
+                    absSum += Math.abs(error);
+                    squaredSum += error * error;
+                    metrics.feedback(error);
+                }
+            }
+            out.put("count", truth.length);
+            if (classification) {
+                out.put("correct", correct).put("accuracy", (double) correct / truth.length);
+            } else {
+                out.put("mae", absSum / truth.length).put("rmse", Math.sqrt(squaredSum / truth.length));
+            }
+            return json(200, out);
+        }
+        JsonNode id = root.get("id");
+        if (id == null || !id.isTextual()) {
+            throw Requests.bad("'id' is missing: send {\"id\": \"<prediction id>\", \"" + truthField + "\": ...} or the "
+                    + "evaluate form {\"instances\": [...], \"labels\": [...]}");
+        }
+        JsonNode truthNode = root.get(truthField);
+        if (truthNode == null) {
+            throw Requests.bad("'" + truthField + "' is missing: the true " + (classification ? "class" : "value")
+                    + " of prediction '" + id.asText() + "'");
+        }
+        Object truth = truth(truthNode, truthField);
+        Predictor.Result result = feedback.take(id.asText());
+        if (result == null) {
+            throw new HttpError(404, "prediction id '" + id.asText() + "' is unknown, expired (ids accept feedback for "
+                    + config.feedbackTtl().toSeconds() + " s, the latest " + config.feedbackCacheSize()
+                    + ") or already has feedback");
+        }
+        ObjectNode out = JSON.createObjectNode().put("id", id.asText());
+        if (classification) {
+            boolean ok = result.label().equals(truth);
+            metrics.feedback(ok);
+            out.put("predicted", result.label()).put("label", (String) truth).put("outcome", ok ? "correct" : "incorrect");
+        } else {
+            double error = result.value() - (Double) truth;
+            metrics.feedback(error);
+            out.put("predicted", result.value()).put("value", (Double) truth).put("abs_error", Math.abs(error));
+        }
+        return json(200, out);
+    }
+
+    private Object truth(JsonNode node, String where) {
+        if (predictor.classification()) {
+            String label = node.isTextual() ? node.asText()
+                    : node.isIntegralNumber() ? node.asText() : null;
+            if (label == null || !predictor.classes().contains(label)) {
+                throw Requests.bad(where + " is " + Requests.kind(node) + ", not one of the model's classes: "
+                        + String.join(", ", predictor.classes()));
+            }
+            return label;
+        }
+        if (!node.isNumber() || !Double.isFinite(node.doubleValue())) {
+            throw Requests.bad(where + " is " + Requests.kind(node) + "; the true value must be a finite number");
+        }
+        return node.doubleValue();
+    }
+
+    private ObjectNode prediction(Predictor.Result result, String id) {
+        ObjectNode node = JSON.createObjectNode();
+        if (id != null) {
+            node.put("id", id);
+        }
+        if (predictor.classification()) {
+            node.put("label", result.label());
+            ObjectNode scores = node.putObject("scores");
+            List<String> classes = predictor.classes();
+            for (int c = 0; c < classes.size(); c++) {
+                scores.put(classes.get(c), result.scores()[c]);
+            }
+        } else {
+            node.put("value", result.value());
+        }
+        return node;
+    }
+
+    /** Counts the prediction and keeps it for feedback; returns its id. */
+    private String remember(Predictor.Result result) {
+        countPrediction(result);
+        String id = newId();
+        feedback.put(id, result);
+        return id;
+    }
+
+    private void countPrediction(Predictor.Result result) {
+        if (result.label() != null) {
+            metrics.prediction(result.label());
+        }
+    }
+
+    private static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        // A version-4 UUID from a thread-local generator: SecureRandom would serialize every request on one lock.
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
+    }
+
+    private JsonNode body(Request request) throws IOException {
+        long limit = config.maxBodyBytes();
+        long declared = request.getLength();
+        if (declared > limit) {
+            throw new HttpError(413, "request body is " + declared + " bytes; the limit is " + limit
+                    + " (--max-body-bytes); send fewer instances per request");
+        }
+        byte[] bytes;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        }
+        if (bytes.length > limit) {
+            throw new HttpError(413, "request body is over the limit of " + limit + " bytes (--max-body-bytes); send "
+                    + "fewer instances per request");
+        }
+        if (bytes.length == 0) {
+            throw Requests.bad("request body is empty; expected a JSON object");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw Requests.bad("request body is not valid JSON" + where + ": " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw Requests.bad("request body must be a JSON object, got " + (root == null ? "nothing" : Requests.kind(root)));
+        }
+        return root;
+    }
+
+    private ObjectNode metadata() {
+        ObjectNode out = JSON.createObjectNode().put("name", name).put("platform", "tribuo");
+        out.putArray("versions").add(version);
+        ArrayNode inputs = out.putArray("inputs");
+        for (FeatureSpec feature : bundle.schema().features()) {
+            ObjectNode input = inputs.addObject().put("name", feature.name())
+                    .put("datatype", feature.isNumeric() ? "FP64" : "BYTES");
+            input.putArray("shape").add(-1);
+            ObjectNode parameters = input.putObject("parameters");
+            if (feature.isNumeric()) {
+                parameters.put("min", feature.min()).put("max", feature.max());
+            } else {
+                parameters.put("categories", String.join(",", feature.categories()));
+            }
+        }
+        ArrayNode outputs = out.putArray("outputs");
+        boolean classification = bundle.schema().label().classes() != null;
+        if (classification) {
+            outputs.addObject().put("name", "label").put("datatype", "BYTES").putArray("shape").add(-1);
+            ObjectNode scores = outputs.addObject().put("name", "scores").put("datatype", "FP64");
+            scores.putArray("shape").add(-1).add(bundle.schema().label().classes().size());
+            scores.putObject("parameters").put("classes", String.join(",", bundle.schema().label().classes()));
+        } else {
+            outputs.addObject().put("name", "value").put("datatype", "FP64").putArray("shape").add(-1);
+        }
+        out.putObject("parameters").put("model_id", bundle.manifest().modelId())
+                .put("algorithm", bundle.manifest().algorithm()).put("task", bundle.manifest().task())
+                .put("label", bundle.manifest().label()).put("strict", config.strict());
+        return out;
+    }
+
+    private static Reply json(int status, JsonNode body) {
+        return new Reply(status, "application/json", bytes(body));
+    }
+
+    private static Reply error(int status, String message) {
+        return json(status, JSON.createObjectNode().put("error", message));
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.jenkins.plugins.modelops.serving;
+
+import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Versions;
+import io.jenkins.plugins.modelops.bundle.BundleManifest;
+import io.jenkins.plugins.modelops.bundle.ModelBundle;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The model server: verifies and loads a bundle, serves it on Jetty 12 (core Handler API, chosen by
+ * {@code bench/http-shootout.sh}) and stops gracefully on SIGTERM: readiness turns false, the connector stops
+ * accepting, in-flight requests finish within the grace, and the process exits 0.
+ *
+ * <p>{@code java -jar modelops-serving.jar --bundle DIR [--host 127.0.0.1] [--port 8080] [--name NAME] ...}, the
+ * container's entrypoint; {@code modelops serve} runs the same. Exit codes: 0 after a clean shutdown, 2 for a bad
+ * bundle or flags (the reason on stderr and as a JSON log line), 3 for any other failure (e.g. the port is taken).
+ */
+public final class ModelServer implements AutoCloseable {
+
+    public static final int OK = 0;
+    public static final int BAD_INPUT = 2;
+    public static final int FAILED = 3;
+
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final InferenceApi api;
+    private final ServerConfig config;
+    private final JsonLog log;
+
+    private ModelServer(Server jetty, ServerConnector connector, InferenceApi api, ServerConfig config, JsonLog log) {
+        this.jetty = jetty;
+        this.connector = connector;
+        this.api = api;
+        this.config = config;
+        this.log = log;
+    }
+
+    /**
+     * Verifies the bundle, starts listening (live, not ready), loads the model, then turns ready. A bundle that
+     * fails to verify or load throws {@link InvalidInputException} and leaves nothing running.
+     */
+    public static ModelServer start(ServerConfig config, JsonLog log) throws Exception {
+        long t0 = System.nanoTime();
+        ModelBundle bundle = ModelBundle.open(config.bundle());
+        BundleManifest manifest = bundle.manifest();
+        String name = config.modelName();
+        String version = config.version() != null ? config.version() : manifest.shortId();
+        log.info("bundle_verified", "bundle " + config.bundle() + " verified (SHA-256 of every file)",
+                "bundle", config.bundle().toString(), "model", name, "version", version, "model_id", manifest.modelId(),
+                "algorithm", manifest.algorithm(), "task", manifest.task(), "blessing", manifest.blessing());
+
+        ServingMetrics metrics = new ServingMetrics(name, version, manifest.modelId(), manifest.algorithm(), manifest.task());
+        FeedbackCache feedback = new FeedbackCache(config.feedbackCacheSize(), config.feedbackTtl().toNanos(),
+                System::nanoTime);
+        InferenceApi api = new InferenceApi(config, bundle, metrics, feedback, log);
+
+        QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()));
+        pool.setName("http");
+        Server jetty = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector;
+        if (config.tlsCert() != null) {
+            // Clients reach the pod by IP or service name: no SNI host check against the certificate.
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            connector = new ServerConnector(jetty,
+                    new SslConnectionFactory(PemTls.sslContextFactory(config.tlsCert(), config.tlsKey()), "http/1.1"),
+                    new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        jetty.addConnector(connector);
+        GracefulHandler graceful = new GracefulHandler();
+        graceful.setHandler(api);
+        jetty.setHandler(graceful);
+        jetty.setStopTimeout(config.shutdownGrace().toMillis());
+        jetty.setStopAtShutdown(false);
+        jetty.start();
+        ModelServer server = new ModelServer(jetty, connector, api, config, log);
+        log.info("listening", "listening on " + server.baseUri() + " (live; ready once the model is loaded)",
+                "url", server.baseUri().toString(), "tls", config.tlsCert() != null, "strict", config.strict());
+
+        long t1 = System.nanoTime();
+        try {
+            api.ready(Predictor.load(bundle));
+        } catch (RuntimeException e) {
+            jetty.stop();
+            throw e;
+        }
+        Runtime runtime = Runtime.getRuntime();
+        log.info("model_loaded", "model " + name + " " + version + " loaded; ready", "model", name, "version", version,
+                "load_ms", (System.nanoTime() - t1) / 1_000_000, "startup_ms", (System.nanoTime() - t0) / 1_000_000,
+                "heap_used_mib", (runtime.totalMemory() - runtime.freeMemory()) >> 20);
+        return server;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public URI baseUri() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return URI.create((config.tlsCert() != null ? "https" : "http") + "://" + host + ":" + port());
+    }
+
+    public String modelName() {
+        return api.name();
+    }
+
+    public String modelVersion() {
+        return api.version();
+    }
+
+    public boolean isReady() {
+        return api.isReady();
+    }
+
+    /** Graceful stop: not ready, stop accepting, let in-flight requests finish within the grace, then stop. */
+    @Override
+    public void close() throws Exception {
+        api.stopping();
+        log.info("stopping", "stopping: no new connections; in-flight requests get up to "
+                + config.shutdownGrace().toMillis() + " ms", "grace_ms", config.shutdownGrace().toMillis());
+        long t0 = System.nanoTime();
+        jetty.stop();
+        log.info("stopped", "stopped", "stop_ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Runs the server until SIGTERM or SIGINT, then stops gracefully. Returns the exit code; failures are logged as
+     * JSON lines on {@code out} and said in a line on {@code err}.
+     */
+    public static int serve(ServeOptions options, PrintStream out, PrintStream err) {
+        JsonLog log = new JsonLog(out);
+        // Tribuo and Jetty log through java.util.logging / SLF4J; the JSON lines say what matters.
+        Logger.getLogger("").setLevel(Level.WARNING);
+        ModelServer server;
+        try {
+            ServerConfig config = options.toConfig();
+            log.info("starting", "modelops-serving " + Versions.modelops() + " starting", "version",
+                    Versions.modelops(), "tribuo", Versions.tribuo(), "java", System.getProperty("java.version"));
+            server = start(config, log);
+        } catch (InvalidInputException e) {
+            log.error("start_failed", e.getMessage(), "exit_code", BAD_INPUT);
+            err.println("error: " + e.getMessage());
+            return BAD_INPUT;
+        } catch (Exception e) {
+            String reason = e instanceof java.io.IOException && e.getCause() instanceof java.net.BindException
+                    ? "cannot listen on " + options.host + ":" + options.port + ": " + e.getCause().getMessage() : e.toString();
+            log.error("start_failed", reason, "exit_code", FAILED);
+            err.println("error: " + reason);
+            return FAILED;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        onTermination(stop);
+        try {
+            stop.await();
+            server.close();
+            return OK;
+        } catch (Exception e) {
+            log.error("stop_failed", e.toString(), "exit_code", FAILED);
+            err.println("error: " + e);
+            return FAILED;
+        }
+    }
+
+    /**
+     * SIGTERM and SIGINT release the latch instead of exiting at once (the JVM's default would exit 143 without
+     * draining), so the caller drains and exits 0.
+     */
+    @SuppressWarnings("removal")
+    private static void onTermination(CountDownLatch stop) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // Signals are reserved (java -Xrs): a shutdown hook still drains, but the exit code is the JVM's.
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            }
+        }
+    }
+
+    /** {@code java -jar modelops-serving.jar}: the container's entrypoint. */
+    @Command(name = "modelops-serving", mixinStandardHelpOptions = true, sortOptions = false,
+            versionProvider = Main.Version.class,
+            description = {"Serve a model bundle: Open Inference Protocol v2 and KServe v1 REST, feedback, /metrics.",
+                    "Exit codes: 0 clean shutdown (SIGTERM), 2 bad bundle or flags, 3 other failure."})
+    static final class Main implements Callable<Integer> {
+        @Mixin
+        ServeOptions options;
+
+        @Override
+        public Integer call() {
+            return serve(options, System.out, System.err);
+        }
+
+        static final class Version implements CommandLine.IVersionProvider {
+            @Override
+            public String[] getVersion() {
+                return new String[] {"modelops-serving " + Versions.modelops() + " (Tribuo " + Versions.tribuo() + ")"};
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}

@@ -1,0 +1,79 @@
+package io.jenkins.plugins.modelops.serving;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The server's flags, one definition for {@code java -jar modelops-serving.jar} and {@code modelops serve} (a picocli
+ * mixin). Durations take a number of seconds ({@code 30}) or an ISO-8601 duration ({@code PT30S}).
+ */
+public final class ServeOptions {
+
+    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "model bundle directory (modelops train --out)")
+    Path bundle;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default 127.0.0.1; 0.0.0.0 in a container)")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port (default 8080; 0 picks a free one)")
+    int port;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "model name in URLs and metrics (default: the bundle directory's name)")
+    String name;
+
+    @Option(names = "--model-version", paramLabel = "V", description = "version label in metrics (default: the bundle's short model id)")
+    String version;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "serve HTTPS with this PEM certificate (chain)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "the PEM private key (PKCS#8 or PKCS#1) for --tls-cert")
+    Path tlsKey;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "30",
+            description = "on SIGTERM, time for in-flight requests to finish (default 30)")
+    String shutdownGrace;
+
+    @Option(names = "--max-body-bytes", defaultValue = "8388608", paramLabel = "N",
+            description = "larger request bodies get 413 (default 8 MiB)")
+    long maxBodyBytes;
+
+    @Option(names = "--strict", description = "reject values outside the training range and unseen categories")
+    boolean strict;
+
+    @Option(names = "--feedback-cache-size", defaultValue = "100000", paramLabel = "N",
+            description = "prediction ids kept for feedback (default 100000)")
+    int feedbackCacheSize;
+
+    @Option(names = "--feedback-ttl", defaultValue = "600", paramLabel = "SECONDS",
+            description = "how long a prediction id accepts feedback (default 600)")
+    String feedbackTtl;
+
+    @Option(names = "--request-log-sample", defaultValue = "0", paramLabel = "RATE",
+            description = "share of requests logged as JSON lines, 0 to 1 (default 0: off)")
+    double requestLogSample;
+
+    @Option(names = "--noop-endpoint", description = "expose POST /v2/noop (benchmark floor: same server, no model)")
+    boolean noopEndpoint;
+
+    @Option(names = "--max-threads", defaultValue = "200", paramLabel = "N", description = "Jetty's thread pool maximum (default 200)")
+    int maxThreads;
+
+    public ServerConfig toConfig() {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, duration("--shutdown-grace", shutdownGrace),
+                maxBodyBytes, strict, feedbackCacheSize, duration("--feedback-ttl", feedbackTtl), requestLogSample,
+                noopEndpoint, maxThreads);
+    }
+
+    static Duration duration(String flag, String text) {
+        try {
+            return text.startsWith("P") || text.startsWith("p") ? Duration.parse(text)
+                    : Duration.ofMillis(Math.round(Double.parseDouble(text) * 1000));
+        } catch (RuntimeException e) {
+            throw new io.jenkins.plugins.modelops.InvalidInputException(flag + " '" + text
+                    + "' is not a duration: give seconds (30, 0.5) or ISO-8601 (PT30S)");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.jenkins.plugins.modelops.serving;
+
+import io.jenkins.plugins.modelops.InvalidInputException;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the model server is started with, checked once. Built from flags by {@link ServeOptions}.
+ *
+ * @param name the model's name in URLs and metrics; null means the bundle directory's name (see {@link #modelName})
+ * @param version the version label in metrics and v2 metadata; null means the bundle's short model id
+ * @param tlsCert PEM certificate (chain) file, or null for plain HTTP; needs {@code tlsKey}
+ * @param shutdownGrace how long in-flight requests may take to finish after SIGTERM
+ * @param maxBodyBytes request bodies above this size are refused with 413
+ * @param strict reject numbers outside the training range and categories never seen in training
+ * @param feedbackCacheSize prediction ids kept for feedback (0: no feedback by id)
+ * @param feedbackTtl how long a prediction id accepts feedback
+ * @param requestLogSample share of requests logged as JSON lines (0: none, 1: all)
+ * @param noopEndpoint expose {@code POST /v2/noop}, the benchmark floor on the same server and stack
+ */
+public record ServerConfig(Path bundle, String host, int port, String name, String version, Path tlsCert,
+                           Path tlsKey, Duration shutdownGrace, long maxBodyBytes, boolean strict,
+                           int feedbackCacheSize, Duration feedbackTtl, double requestLogSample,
+                           boolean noopEndpoint, int maxThreads) {
+
+    public ServerConfig {
+        if (bundle == null) {
+            throw new InvalidInputException("--bundle is required: the model bundle directory written by modelops train");
+        }
+        if (port < 0 || port > 65535) {
+            throw new InvalidInputException("--port " + port + " is not a TCP port (0-65535; 0 picks a free one)");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new InvalidInputException("--tls-cert and --tls-key go together: give both PEM files or neither");
+        }
+        if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+            throw new InvalidInputException("--name '" + name + "' is not a model name: use letters, digits, '.', '_' "
+                    + "or '-', starting with a letter or digit, at most 63 characters");
+        }
+        if (shutdownGrace.isNegative()) {
+            throw new InvalidInputException("--shutdown-grace must not be negative: " + shutdownGrace);
+        }
+        if (maxBodyBytes < 1) {
+            throw new InvalidInputException("--max-body-bytes must be positive: " + maxBodyBytes);
+        }
+        if (feedbackCacheSize < 0) {
+            throw new InvalidInputException("--feedback-cache-size must not be negative: " + feedbackCacheSize);
+        }
+        if (feedbackTtl.isNegative() || feedbackTtl.isZero()) {
+            throw new InvalidInputException("--feedback-ttl must be positive: " + feedbackTtl);
+        }
+        if (!(requestLogSample >= 0 && requestLogSample <= 1)) {
+            throw new InvalidInputException("--request-log-sample must be between 0 and 1: " + requestLogSample);
+        }
+        if (maxThreads < 4) {
+            throw new InvalidInputException("--max-threads must be at least 4: " + maxThreads);
+        }
+    }
+
+    /** Defaults for everything but the bundle: 127.0.0.1:8080, no TLS, 30 s grace, 8 MiB bodies, not strict. */
+    public static ServerConfig of(Path bundle) {
+        return new ServerConfig(bundle, "127.0.0.1", 8080, null, null, null, null, Duration.ofSeconds(30),
+                8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200);
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(bundle, host, newPort, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads);
+    }
+
+    public ServerConfig withStrict(boolean newStrict) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                newStrict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads);
+    }
+
+    public ServerConfig withTls(Path cert, Path key) {
+        return new ServerConfig(bundle, host, port, name, version, cert, key, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads);
+    }
+
+    public ServerConfig withLimits(long newMaxBodyBytes, int newFeedbackCacheSize, Duration newFeedbackTtl) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, newMaxBodyBytes,
+                strict, newFeedbackCacheSize, newFeedbackTtl, requestLogSample, noopEndpoint, maxThreads);
+    }
+
+    public ServerConfig withName(String newName) {
+        return new ServerConfig(bundle, host, port, newName, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads);
+    }
+
+    /** The served name: {@code --name}, else the bundle directory's name made URL- and label-safe. */
+    public String modelName() {
+        if (name != null) {
+            return name;
+        }
+        String dir = bundle.toAbsolutePath().normalize().getFileName() == null ? "model"
+                : bundle.toAbsolutePath().normalize().getFileName().toString();
+        String safe = dir.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
+        return safe.isEmpty() ? "model" : safe.substring(0, Math.min(63, safe.length()));
+    }
+}

@@ -1,0 +1,121 @@
+package io.jenkins.plugins.modelops.serving;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The server's Prometheus metrics. Names and labels are a contract (alert rules, dashboards and monitorModel read
+ * them). Feedback series exist for the model's task only. Label values come from the server's own configuration,
+ * the protocol, the status code and the model's classes only, never from a request's id or feature values, so
+ * cardinality stays bounded.
+ */
+public final class ServingMetrics {
+
+    /** Latency buckets in seconds: fine below a millisecond, where this server answers, up to 10 s. */
+    static final double[] LATENCY_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+            0.25, 0.5, 1, 2.5, 5, 10};
+    /** Absolute regression error buckets: the label's scale is unknown, so roughly decades. */
+    static final double[] ERROR_BUCKETS = {0.001, 0.01, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 1000, 10000};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final ExpositionFormats formats = ExpositionFormats.init();
+    private final String model;
+    private final String version;
+    private final Counter requests;
+    private final DistributionDataPoint duration;
+    private final Counter predictions;
+    private final CounterDataPoint correct;
+    private final CounterDataPoint incorrect;
+    private final DistributionDataPoint absError;
+    private final CounterDataPoint squaredError;
+    private final ConcurrentMap<String, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, CounterDataPoint> predictionPoints = new ConcurrentHashMap<>();
+
+    public ServingMetrics(String model, String version, String modelId, String algorithm, String task) {
+        this.model = model;
+        this.version = version;
+        requests = Counter.builder().name("modelops_requests_total")
+                .help("Inference and feedback requests by protocol (v1, v2, feedback) and HTTP status code")
+                .labelNames("model", "version", "protocol", "code").register(registry);
+        duration = Histogram.builder().name("modelops_request_duration_seconds")
+                .help("Time from request to response of inference requests (v1 predict, v2 infer)")
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .labelNames("model", "version").register(registry).labelValues(model, version);
+        predictions = Counter.builder().name("modelops_predictions_total")
+                .help("Predictions by predicted class (classification)")
+                .labelNames("model", "version", "label").register(registry);
+        // Feedback series for the model's task only, so a dashboard never shows a metric that cannot move.
+        boolean classification = "classification".equals(task);
+        if (classification) {
+            Counter feedback = Counter.builder().name("modelops_feedback_total")
+                    .help("Ground-truth feedback on classification predictions: correct or incorrect")
+                    .labelNames("model", "version", "outcome").register(registry);
+            correct = feedback.labelValues(model, version, "correct");
+            incorrect = feedback.labelValues(model, version, "incorrect");
+            absError = null;
+            squaredError = null;
+        } else {
+            correct = null;
+            incorrect = null;
+            absError = Histogram.builder().name("modelops_feedback_abs_error")
+                    .help("Absolute error of regression predictions that received ground-truth feedback")
+                    .classicUpperBounds(ERROR_BUCKETS).labelNames("model", "version").register(registry)
+                    .labelValues(model, version);
+            squaredError = Counter.builder().name("modelops_feedback_squared_error_total")
+                    .help("Sum of squared errors of regression predictions that received feedback (RMSE: divide by "
+                            + "modelops_feedback_abs_error_count, take the root)")
+                    .labelNames("model", "version").register(registry).labelValues(model, version);
+        }
+        Gauge info = Gauge.builder().name("modelops_model_info")
+                .help("The served model: always 1, its identity in the labels")
+                .labelNames("model", "version", "model_id", "algorithm", "task").register(registry);
+        info.labelValues(model, version, modelId, algorithm, task).set(1);
+        // Heap, non-heap, buffer pools, GC, threads, classes, process RSS and CPU: the model's memory use.
+        JvmMetrics.builder().register(registry);
+    }
+
+    public void request(String protocol, int code) {
+        requestPoints.computeIfAbsent(protocol + ' ' + code,
+                k -> requests.labelValues(model, version, protocol, Integer.toString(code))).inc();
+    }
+
+    public void duration(long nanos) {
+        duration.observe(nanos / 1e9);
+    }
+
+    public void prediction(String label) {
+        predictionPoints.computeIfAbsent(label, k -> predictions.labelValues(model, version, label)).inc();
+    }
+
+    public void feedback(boolean isCorrect) {
+        (isCorrect ? correct : incorrect).inc();
+    }
+
+    public void feedback(double error) {
+        absError.observe(Math.abs(error));
+        squaredError.inc(error * error);
+    }
+
+    /** The exposition for a scrape, in the format the Accept header asks for (OpenMetrics for Prometheus). */
+    public Exposition scrape(String accept) throws IOException {
+        ExpositionFormatWriter writer = formats.findWriter(accept);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        writer.write(out, registry.scrape());
+        return new Exposition(writer.getContentType(), out.toByteArray());
+    }
+
+    public record Exposition(String contentType, byte[] body) {
+    }
+}

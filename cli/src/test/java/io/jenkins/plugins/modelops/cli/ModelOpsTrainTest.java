@@ -45,7 +45,8 @@ class ModelOpsTrainTest {
         assertThat(summary.get("algorithm").asText()).isEqualTo("cart");
         assertThat(summary.get("metrics").get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.8);
         assertThat(summary.get("blessing").asText()).isEqualTo("blessed");
-        assertThat(summary.get("checks").get(0).get("passed").asBoolean()).isTrue();
+        assertThat(summary.get("checks").get(0).get("result").asText()).isEqualTo("pass");
+        assertThat(summary.get("checks").get(0).get("threshold").asDouble()).isEqualTo(0.8);
         assertThat(err.toString()).contains("Read ", "iris.csv: 150 rows").contains("Wrote model");
     }
 

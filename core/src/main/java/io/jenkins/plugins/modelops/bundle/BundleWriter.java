@@ -89,7 +89,7 @@ public final class BundleWriter {
 
     private static BundleManifest manifest(TrainedModel trained, Optional<Blessing> blessing,
                                            SortedMap<String, String> files) {
-        String status = blessing.map(b -> b.blessed() ? "blessed" : "not-blessed").orElse("not-evaluated");
+        String status = blessing.map(Blessing::status).orElse(Blessing.NOT_EVALUATED);
         return new BundleManifest(BundleManifest.FORMAT, ModelId.of(trained),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Versions.modelops(), Versions.tribuo(),
                 trained.schema().task().id(), trained.schema().label().name(), trained.algorithm().id(),

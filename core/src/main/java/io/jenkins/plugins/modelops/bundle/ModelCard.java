@@ -87,12 +87,17 @@ final class ModelCard {
         if (blessing.isEmpty()) {
             md.append("No requirements were given, so no blessing is claimed.\n");
         } else {
-            md.append(blessing.get().blessed() ? "**Blessed**: every requirement holds.\n\n" : "**Not blessed**.\n\n");
+            md.append(switch (blessing.get().status()) {
+                case Blessing.BLESSED -> "**Blessed**: every evaluated requirement holds.\n\n";
+                case Blessing.NOT_BLESSED -> "**Not blessed**: a requirement failed.\n\n";
+                default -> "**No blessing claimed**: every requirement was skipped.\n\n";
+            });
             md.append("| requirement | value | threshold | baseline | result |\n|---|---|---|---|---|\n");
             for (Blessing.Check c : blessing.get().checks()) {
-                md.append(String.format(Locale.ROOT, "| `%s` | %.4f | %s %.4f | %s | %s |%n", c.requirement(), c.value(),
-                        c.operator(), c.threshold(), c.baselineValue() == null ? "" : String.format(Locale.ROOT, "%.4f",
-                                c.baselineValue()), c.passed() ? "pass" : "FAIL"));
+                md.append(String.format(Locale.ROOT, "| `%s` | %.4f | %s | %s | %s |%n", c.requirement(), c.value(),
+                        c.threshold() == null ? "" : c.operator() + " " + String.format(Locale.ROOT, "%.4f", c.threshold()),
+                        c.baselineValue() == null ? "" : String.format(Locale.ROOT, "%.4f", c.baselineValue()),
+                        c.reason() != null ? "skipped: " + c.reason() : c.passed() ? "pass" : "FAIL"));
             }
         }
         md.append("\n## Caveats\n\n");

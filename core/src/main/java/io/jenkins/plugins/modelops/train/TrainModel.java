@@ -33,7 +33,7 @@ public final class TrainModel {
 
         /** Blessing failed: the bundle exists but must not be promoted (CLI exit code 1). */
         public boolean rejected() {
-            return blessing.isPresent() && !blessing.get().blessed();
+            return blessing.isPresent() && blessing.get().rejected();
         }
     }
 
@@ -58,11 +58,17 @@ public final class TrainModel {
         progress.info(String.format("Wrote model %s to %s", bundle.manifest().shortId(), bundle.dir()));
         blessing.ifPresent(b -> {
             for (Blessing.Check c : b.checks()) {
-                progress.info(String.format("  %s %s: %s = %.4f, threshold %.4f%s", c.passed() ? "PASS" : "FAIL",
-                        c.requirement(), c.metric(), c.value(), c.threshold(),
-                        c.baselineValue() == null ? "" : String.format(" (baseline %.4f)", c.baselineValue())));
+                progress.info(c.reason() != null
+                        ? String.format("  SKIPPED %s: %s", c.requirement(), c.reason())
+                        : String.format("  %s %s: %s = %.4f, threshold %.4f%s", c.passed() ? "PASS" : "FAIL",
+                                c.requirement(), c.metric(), c.value(), c.threshold(),
+                                c.baselineValue() == null ? "" : String.format(" (baseline %.4f)", c.baselineValue())));
             }
-            progress.info(b.blessed() ? "Blessed: every requirement holds" : "NOT blessed: a requirement failed");
+            progress.info(switch (b.status()) {
+                case Blessing.BLESSED -> "Blessed: every evaluated requirement holds";
+                case Blessing.NOT_BLESSED -> "NOT blessed: a requirement failed";
+                default -> "No blessing claimed: every requirement was skipped";
+            });
         });
         return new Outcome(bundle, blessing);
     }

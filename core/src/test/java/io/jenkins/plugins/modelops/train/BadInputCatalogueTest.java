@@ -101,8 +101,9 @@ class BadInputCatalogueTest {
                                 + "available: accuracy, f1_macro")),
                 new Case("roc_auc on a multi-class task", null, r -> require(r, "roc_auc>=0.9"),
                         List.of("names metric 'roc_auc', which this model does not have")),
-                new Case("baseline requirement without a baseline", null, r -> require(r, "accuracy>=baseline-0.01"),
-                        List.of("compares with the baseline, but no baseline bundle was given (--baseline DIR)")),
+                new Case("baseline that is not a bundle", null, r -> new TrainModel.Request(r.config(), r.out(),
+                                Optional.of(r.out().resolveSibling("data.csv")), List.of("accuracy>=baseline")),
+                        List.of("data.csv: no such model bundle directory")),
                 new Case("regression label with text", "x,y\n1,a\n2,b\n3,c\n",
                         r -> spec(label(r, "y"), s -> s.withTask(Task.REGRESSION)),
                         List.of("data.csv line 2, column 'y': value 'a' is not a number; a regression label must be "

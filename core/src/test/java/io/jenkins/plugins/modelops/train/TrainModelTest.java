@@ -187,6 +187,7 @@ class TrainModelTest {
         TrainModel.Outcome baseline = train(iris(Algorithm.LOGISTIC), "baseline", "accuracy>=0.9");
         assertThat(baseline.rejected()).isFalse();
         assertThat(baseline.bundle().manifest().blessing()).isEqualTo("blessed");
+        assertThat(baseline.blessing().orElseThrow().blessed()).isTrue();
 
         TrainModel.Outcome candidate = train(iris(Algorithm.CART).withParams(Map.of("max_depth", "1")), "candidate",
                 Optional.of(baseline.bundle().dir()), "f1_macro>=baseline-0.01", "accuracy>=0.5");
@@ -196,11 +197,27 @@ class TrainModelTest {
         Blessing blessing = Json.MAPPER.readValue(candidate.bundle().dir().resolve("blessing.json").toFile(), Blessing.class);
         assertThat(blessing.baselineModelId()).isEqualTo(baseline.bundle().manifest().modelId());
         Blessing.Check f1 = blessing.checks().get(0);
-        assertThat(f1.passed()).isFalse();
+        assertThat(f1.result()).isEqualTo("fail");
         assertThat(f1.baselineValue()).isEqualTo(baseline.bundle().metrics().get("f1_macro"));
         assertThat(f1.threshold()).isCloseTo(baseline.bundle().metrics().get("f1_macro") - 0.01, within(1e-12));
-        assertThat(blessing.checks().get(1).passed()).isTrue();
+        assertThat(blessing.checks().get(1).result()).isEqualTo("pass");
         assertThat(Files.readString(candidate.bundle().dir().resolve("model-card.md"))).contains("**Not blessed**");
+    }
+
+    @Test
+    void aFirstRunWithoutBaselineSkipsRelativeRequirementsVisibly() {
+        TrainModel.Outcome withAbsolute = train(iris(Algorithm.LOGISTIC), "first", "f1_macro>=baseline-0.01",
+                "accuracy>=0.9");
+
+        assertThat(withAbsolute.blessing().orElseThrow().status()).isEqualTo("blessed");
+        Blessing.Check skipped = withAbsolute.blessing().orElseThrow().checks().get(0);
+        assertThat(skipped.result()).isEqualTo("skipped");
+        assertThat(skipped.reason()).contains("no baseline bundle given");
+        assertThat(skipped.threshold()).isNull();
+
+        TrainModel.Outcome onlyRelative = train(iris(Algorithm.LOGISTIC), "only-relative", "f1_macro>=baseline-0.01");
+        assertThat(onlyRelative.bundle().manifest().blessing()).isEqualTo("not-evaluated");
+        assertThat(onlyRelative.rejected()).isFalse();
     }
 
     @Test

@@ -1,0 +1,66 @@
+package io.jenkins.plugins.modelops.serving;
+
+import io.jenkins.plugins.modelops.Progress;
+import io.jenkins.plugins.modelops.data.DataSpec;
+import io.jenkins.plugins.modelops.data.MissingPolicy;
+import io.jenkins.plugins.modelops.train.Algorithm;
+import io.jenkins.plugins.modelops.train.TrainModel;
+import io.jenkins.plugins.modelops.train.TrainingConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Real bundles trained in-process from the repository's examples, once per test JVM. */
+final class TestBundles {
+
+    private static Path root;
+
+    private TestBundles() {
+    }
+
+    /** Iris, logistic regression: 4 numeric features, classes setosa, versicolor, virginica. */
+    static synchronized Path iris() {
+        return train("iris", "iris.csv", DataSpec.of("species"), Algorithm.LOGISTIC);
+    }
+
+    static synchronized Path irisXgboost() {
+        return train("iris-xgb", "iris.csv", DataSpec.of("species"), Algorithm.XGBOOST);
+    }
+
+    /** Course satisfaction, regression (sgd): 3 categorical and 6 numeric features, missing values imputed. */
+    static synchronized Path courses() {
+        return train("courses", "course-satisfaction.csv", DataSpec.of("satisfaction")
+                .withExclude(List.of("enrolment_id")).withMissing(MissingPolicy.MEAN), Algorithm.SGD);
+    }
+
+    static Path example(String name) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("examples").resolve(name);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("examples/" + name + " not found above " + Path.of("").toAbsolutePath());
+    }
+
+    private static Path train(String name, String data, DataSpec spec, Algorithm algorithm) {
+        try {
+            if (root == null) {
+                root = Files.createTempDirectory("modelops-serving-bundles");
+                root.toFile().deleteOnExit();
+            }
+            Path out = root.resolve(name);
+            if (!Files.isDirectory(out)) {
+                TrainModel.run(new TrainModel.Request(TrainingConfig.of(example(data), spec).withAlgorithm(algorithm),
+                        out, Optional.empty(), List.of()), Progress.silent());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -253,7 +253,8 @@ public final class LabeledData {
     private static Column column(CsvTable table, DataSpec spec, int[] rows, int c, double[] numbers, int present,
                                  int numeric, int firstText) {
         String name = table.header().get(c);
-        boolean categorical = spec.categorical().contains(name) || numeric * 2 <= present;
+        // Text when declared, or when at most half the values are numbers; an all-empty column stays numeric (imputable).
+        boolean categorical = spec.categorical().contains(name) || (present > 0 && numeric * 2 <= present);
         if (!categorical && firstText >= 0) {
             throw new InvalidInputException(String.format(
                     "%s: value '%s' is not a number, but %d of the column's %d values are numbers. Accepted: a decimal "

@@ -112,6 +112,10 @@ class BadInputCatalogueTest {
                         r -> spec(label(r, "kind"), s -> s.withMissing(MissingPolicy.MEAN)),
                         List.of("data.csv line 3, column 'c': missing value '' in a text column; --missing mean "
                                 + "imputes numeric columns only")),
+                new Case("a column with no values to learn or impute", "x,y,kind\n,1,a\n,2,b\n,3,a\n,4,b\n,5,a\n,6,b\n",
+                        r -> spec(label(r, "kind"), s -> s.withMissing(MissingPolicy.MEAN)),
+                        List.of("data.csv: column 'x' has no values in the 4 training rows, so it cannot be learned or "
+                                + "imputed; exclude it (--exclude x)")),
                 new Case("unknown categorical column", null, r -> spec(r, s -> s.withCategorical(List.of("colour"))),
                         List.of("no column 'colour' (named in the categorical columns)")))
                 .map(Arguments::of);

@@ -1,0 +1,106 @@
+package io.jenkins.plugins.modelops.serving;
+
+import io.jenkins.plugins.modelops.bundle.ModelBundle;
+import io.jenkins.plugins.modelops.data.CsvTable;
+import org.junit.jupiter.api.Test;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** The server's predictions are Tribuo's: same labels and scores, batched or one by one, XGBoost included. */
+class PredictorTest {
+
+    @Test
+    void xgboostBatchesAgreeWithTribuosOwnPredict() throws IOException {
+        assertAgrees(TestBundles.irisXgboost());
+    }
+
+    @Test
+    void logisticAgreesWithTribuosOwnPredict() throws IOException {
+        assertAgrees(TestBundles.iris());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertAgrees(Path bundleDir) throws IOException {
+        ModelBundle bundle = ModelBundle.open(bundleDir);
+        Predictor predictor = Predictor.load(bundle);
+        Model<Label> tribuo = (Model<Label>) bundle.loadModel();
+        List<Example<?>> examples = new ArrayList<>();
+        for (Map<String, Object> row : irisRows()) {
+            examples.add(predictor.encode(row, false));
+        }
+        List<Predictor.Result> batch = predictor.predict(examples);
+        assertThat(batch).hasSize(150);
+        for (int i = 0; i < examples.size(); i++) {
+            Prediction<Label> expected = tribuo.predict((Example<Label>) examples.get(i));
+            Predictor.Result single = predictor.predict(List.of(examples.get(i))).get(0);
+            assertThat(batch.get(i).label()).isEqualTo(expected.getOutput().getLabel());
+            assertThat(single.label()).isEqualTo(expected.getOutput().getLabel());
+            for (int c = 0; c < predictor.classes().size(); c++) {
+                double score = expected.getOutputScores().get(predictor.classes().get(c)).getScore();
+                assertThat(batch.get(i).scores()[c]).isCloseTo(score, within(1e-6));
+                assertThat(single.scores()[c]).isCloseTo(score, within(1e-6));
+            }
+        }
+    }
+
+    @Test
+    void manySingleXgboostPredictionsKeepWorking() throws IOException {
+        // Each call disposes its DMatrix; 20k calls would pile up native memory if they did not.
+        Predictor predictor = Predictor.load(ModelBundle.open(TestBundles.irisXgboost()));
+        Example<?> example = predictor.encode(irisRows().get(0), false);
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(predictor.predict(List.of(example)).get(0).label()).isEqualTo("setosa");
+        }
+    }
+
+    @Test
+    void javaSerializedModelsAreRefused() throws Exception {
+        Path copy = Files.createTempDirectory("bundle-copy").resolve("iris");
+        Files.createDirectories(copy);
+        try (var files = Files.list(TestBundles.iris())) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        // A Java-serialized stream where the protobuf model was, and a manifest hash that matches it.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(new HashMap<String, String>());
+        }
+        Files.write(copy.resolve("model.tribuo"), bytes.toByteArray());
+        String manifest = Files.readString(copy.resolve("bundle.json"));
+        String oldHash = io.jenkins.plugins.modelops.Digests.sha256(TestBundles.iris().resolve("model.tribuo"));
+        Files.writeString(copy.resolve("bundle.json"), manifest.replace(oldHash,
+                io.jenkins.plugins.modelops.Digests.sha256(copy.resolve("model.tribuo"))));
+        ModelBundle bundle = ModelBundle.open(copy);
+        assertThatThrownBy(() -> Predictor.load(bundle))
+                .hasMessageContaining("is a Java-serialized object, not Tribuo's protobuf format");
+    }
+
+    static List<Map<String, Object>> irisRows() throws IOException {
+        CsvTable table = CsvTable.read(TestBundles.example("iris.csv"));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String[] cells : table.rows()) {
+            Map<String, Object> row = new HashMap<>();
+            for (String name : List.of("sepal_length", "sepal_width", "petal_length", "petal_width")) {
+                row.put(name, Double.parseDouble(cells[table.columnIndex(name)]));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+}

@@ -238,10 +238,10 @@ final class InferenceApi extends Handler.Abstract {
     }
 
     private Requests requests() {
+        // While stopping, requests already in flight are served; Jetty's GracefulHandler answers new ones 503.
         Requests current = requests;
-        if (current == null || stopping) {
-            throw new HttpError(503, stopping ? "the server is shutting down" : "the model is still loading; "
-                    + "wait for /v2/health/ready");
+        if (current == null) {
+            throw new HttpError(503, "the model is still loading; wait for /v2/health/ready");
         }
         return current;
     }
@@ -439,6 +439,9 @@ final class InferenceApi extends Handler.Abstract {
         byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        } catch (IOException | RuntimeException e) {
+            // The client stopped sending (idle timeout) or went away: its fault, not the server's.
+            throw new HttpError(408, "could not read the whole request body: " + e.getMessage());
         }
         if (bytes.length > limit) {
             throw new HttpError(413, "request body is over the limit of " + limit + " bytes (--max-body-bytes); send "

@@ -88,6 +88,8 @@ public final class ModelServer implements AutoCloseable {
         }
         connector.setHost(config.host());
         connector.setPort(config.port());
+        // Jetty cuts idle reads to 1 s once stopping; an in-flight upload gets the whole grace instead.
+        connector.setShutdownIdleTimeout(Math.max(1, config.shutdownGrace().toMillis()));
         jetty.addConnector(connector);
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(api);

@@ -88,8 +88,9 @@ public final class ModelServer implements AutoCloseable {
         }
         connector.setHost(config.host());
         connector.setPort(config.port());
-        // Jetty cuts idle reads to 1 s once stopping; an in-flight upload gets the whole grace instead.
-        connector.setShutdownIdleTimeout(Math.max(1, config.shutdownGrace().toMillis()));
+        // Once stopping, Jetty closes connections idle for this long (its default, 1 s, also cut off uploads that
+        // paused briefly); a connection nobody closes (a failed TLS handshake) delays the stop by as much.
+        connector.setShutdownIdleTimeout(Math.max(1, Math.min(5_000, config.shutdownGrace().toMillis())));
         jetty.addConnector(connector);
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(api);

@@ -13,7 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 /** A model server started in-process on a free port of 127.0.0.1, with a JSON-speaking client. */
-final class TestServer implements AutoCloseable {
+class TestServer implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -23,6 +23,23 @@ final class TestServer implements AutoCloseable {
 
     TestServer(ServerConfig config) throws Exception {
         this(config, HttpClient.newHttpClient());
+    }
+
+    /** A client of a running server with the JDK's default trust store. */
+    static final class Untrusting extends TestServer {
+        Untrusting(TestServer running) {
+            super(running.server, HttpClient.newHttpClient());
+        }
+
+        @Override
+        public void close() {
+            // the server belongs to the other client
+        }
+    }
+
+    private TestServer(ModelServer server, HttpClient client) {
+        this.server = server;
+        this.client = client;
     }
 
     TestServer(ServerConfig config, HttpClient client) throws Exception {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,10 +16,14 @@ import java.util.Map;
 public final class JsonLog {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final PrintStream out;
+    private final PrintWriter out;
+
+    public JsonLog(PrintWriter out) {
+        this.out = out;
+    }
 
     public JsonLog(PrintStream out) {
-        this.out = out;
+        this(new PrintWriter(out, true));
     }
 
     public void info(String event, String msg, Object... fields) {
@@ -50,5 +55,6 @@ public final class JsonLog {
             text = "{\"level\":\"error\",\"event\":\"log\",\"msg\":\"unloggable fields\"}";
         }
         out.println(text);
+        out.flush();
     }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -152,7 +152,7 @@ public final class ModelServer implements AutoCloseable {
      * Runs the server until SIGTERM or SIGINT, then stops gracefully. Returns the exit code; failures are logged as
      * JSON lines on {@code out} and said in a line on {@code err}.
      */
-    public static int serve(ServeOptions options, PrintStream out, PrintStream err) {
+    public static int serve(ServeOptions options, PrintWriter out, PrintWriter err) {
         JsonLog log = new JsonLog(out);
         // Tribuo and Jetty log through java.util.logging / SLF4J; the JSON lines say what matters.
         Logger.getLogger("").setLevel(Level.WARNING);
@@ -213,7 +213,7 @@ public final class ModelServer implements AutoCloseable {
 
         @Override
         public Integer call() {
-            return serve(options, System.out, System.err);
+            return serve(options, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         }
 
         static final class Version implements CommandLine.IVersionProvider {

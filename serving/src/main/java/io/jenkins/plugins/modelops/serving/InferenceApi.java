@@ -438,7 +438,16 @@ final class InferenceApi extends Handler.Abstract {
         }
         byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (declared >= 0) {
+                // The usual case: one exact buffer, no growing and copying.
+                bytes = new byte[(int) declared];
+                int read = in.readNBytes(bytes, 0, bytes.length);
+                if (read < bytes.length) {
+                    throw new IOException("the body ended after " + read + " of " + declared + " bytes");
+                }
+            } else {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            }
         } catch (IOException | RuntimeException e) {
             // The client stopped sending (idle timeout) or went away: its fault, not the server's.
             throw new HttpError(408, "could not read the whole request body: " + e.getMessage());

@@ -51,7 +51,8 @@ public final class ServingMetrics {
                 .labelNames("model", "version", "protocol", "code").register(registry);
         duration = Histogram.builder().name("modelops_request_duration_seconds")
                 .help("Time from request to response of inference requests (v1 predict, v2 infer)")
-                .classicUpperBounds(LATENCY_BUCKETS)
+                // Classic only: Prometheus 2.42 scrapes classic buckets, and native ones cost time per request.
+                .classicOnly().classicUpperBounds(LATENCY_BUCKETS)
                 .labelNames("model", "version").register(registry).labelValues(model, version);
         predictions = Counter.builder().name("modelops_predictions_total")
                 .help("Predictions by predicted class (classification)")
@@ -71,7 +72,7 @@ public final class ServingMetrics {
             incorrect = null;
             absError = Histogram.builder().name("modelops_feedback_abs_error")
                     .help("Absolute error of regression predictions that received ground-truth feedback")
-                    .classicUpperBounds(ERROR_BUCKETS).labelNames("model", "version").register(registry)
+                    .classicOnly().classicUpperBounds(ERROR_BUCKETS).labelNames("model", "version").register(registry)
                     .labelValues(model, version);
             squaredError = Counter.builder().name("modelops_feedback_squared_error_total")
                     .help("Sum of squared errors of regression predictions that received feedback (RMSE: divide by "

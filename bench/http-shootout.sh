@@ -17,18 +17,10 @@ WARMUP=${WARMUP:-5s}
 PORT=${PORT:-18080}
 QUIET_WAIT=${QUIET_WAIT:-120}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx256m"}
-command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
+# shellcheck source=bench/wrk-lib.sh
+. bench/wrk-lib.sh
 
-work=$(mktemp -d)
-pid=
-cleanup() {
-  if [[ -n $pid ]]; then kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-# Build only serving (core comes from ~/.m2) and its test classpath; offline first, online if that fails.
-mvn() { ./mvnw -q -B -o "$@" 2>/dev/null || ./mvnw -q -B "$@"; }
+# Build only serving (core comes from ~/.m2) and its test classpath.
 mvn -pl serving test-compile
 mvn -pl serving dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt"
 cp="serving/target/test-classes:$(cat "$work/cp.txt")"
@@ -41,28 +33,14 @@ EOF
 url=http://127.0.0.1:$PORT
 
 # run CONNECTIONS THREADS DURATION ENDPOINT -> "req/s|p50|p99|errors"
-run() {
-  local out
-  out=$(timeout 60 wrk -t"$2" -c"$1" -d"$3" --latency -s "$work/post.lua" "$url$4")
-  awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2}
-       /Non-2xx/ {err+=$NF} /Socket errors/ {gsub(/,/,""); err+=$4+$6+$8+$10}
-       END {printf "%.0f|%s|%s|%d", rps, p50, p99, err}' <<<"$out"
-}
-
-# CPU idle over 1 s while no server of ours runs: well under 100% means something else (a build) competes.
-idle() {
-  local a b
-  read -ra a < /proc/stat; sleep 1; read -ra b < /proc/stat
-  awk -v i="$((b[4] + b[5] - a[4] - a[5]))" -v t="$(( (b[1]+b[2]+b[3]+b[4]+b[5]+b[6]+b[7]+b[8]) - (a[1]+a[2]+a[3]+a[4]+a[5]+a[6]+a[7]+a[8]) ))" \
-    'BEGIN {printf "%.0f%%", 100 * i / t}'
-}
+run() { bench_wrk "$1" "$2" "$3" "$work/post.lua" "$url$4"; }
 
 echo "before: $(uptime)" >&2
 rows=()
 for spec in $SERVERS; do
   kind=${spec%%:*}; threads=; [[ $spec == *:* ]] && threads=${spec#*:}
   # Wait (up to QUIET_WAIT s) for the machine to be quiet; rows measured on a busy machine say so.
-  for ((t = 0; ; t += 5)); do idle=$(idle); ((${idle%\%} >= 90 || t >= QUIET_WAIT)) && break; sleep 4; done
+  idle=$(bench_wait_quiet "$QUIET_WAIT")
   echo "$spec: CPU idle before start $idle" >&2
   # shellcheck disable=SC2086
   java $JAVA_OPTS -cp "$cp" io.jenkins.plugins.modelops.serving.bench.HttpServerShootout \
@@ -79,12 +57,12 @@ for spec in $SERVERS; do
     rows+=("$spec|$ep|1|$(run 1 1 "$DURATION_1C" "$ep")")
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-  after=$(idle); echo "$spec: CPU idle after stop $after" >&2
+  after=$(bench_idle); echo "$spec: CPU idle after stop $after" >&2
   ((${idle%\%} >= 90 && ${after%\%} >= 90)) || for ((i = ${#rows[@]} - 4; i < ${#rows[@]}; i++)); do
     rows[i]="${rows[i]/#$spec|/$spec (busy: idle $idle/$after)|}"
   done
 done
-echo "after: $(uptime); CPU idle $(idle)" >&2
+echo "after: $(uptime); CPU idle $(bench_idle)" >&2
 
 echo "| server | endpoint | connections | req/s | p50 | p99 | errors |"
 echo "|---|---|---:|---:|---:|---:|---:|"

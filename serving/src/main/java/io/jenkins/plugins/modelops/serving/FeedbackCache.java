@@ -1,88 +1,154 @@
 package io.jenkins.plugins.modelops.serving;
 
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
- * Predictions waiting for their ground truth, by prediction id: about {@code capacity} entries (the oldest go first),
- * each for {@code ttlNanos}. An id answers one feedback: {@link #take} removes it. Lock-free: every prediction passes
- * through here, from every request thread.
+ * Predictions waiting for their ground truth: at most {@code capacity} predictions (the oldest go first), each for
+ * {@code ttlNanos}. An id answers one feedback.
+ *
+ * <p>One entry per request, not per prediction: a request's predictions share a random UUID, and prediction
+ * {@code i} of an N-row request has the id {@code UUID-i} (a single prediction: the bare UUID). A batch of 100 costs one
+ * map operation. Every request thread passes through here, so large caches are split into segments by UUID hash,
+ * each an insertion-ordered map under its own lock; eviction by age is per segment, which for random ids is the
+ * oldest overall give or take.
  */
 public final class FeedbackCache {
 
-    private final int capacity;
+    private static final int SEGMENTS = 16;
+    private static final int UUID_LENGTH = 36;
+
+    private final Segment[] segments;
     private final long ttlNanos;
     private final LongSupplier clock;
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
-    /** Ids in insertion order, which is expiry order; may hold ids already taken (skipped when they come up). */
-    private final Queue<Stamp> order = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
-    private final AtomicInteger queued = new AtomicInteger();
 
-    private record Entry(Predictor.Result result, long expiresAt) {
-    }
+    /** A request's predictions; {@code taken} marks those that had their feedback. */
+    private static final class Entry {
+        final List<Predictor.Result> results;
+        final long expiresAt;
+        final BitSet taken = new BitSet();
 
-    private record Stamp(String id, long expiresAt) {
+        Entry(List<Predictor.Result> results, long expiresAt) {
+            this.results = results;
+            this.expiresAt = expiresAt;
+        }
     }
 
     /** @param clock nanoseconds, {@link System#nanoTime} in the server; tests pass their own to step time */
     public FeedbackCache(int capacity, long ttlNanos, LongSupplier clock) {
-        this.capacity = capacity;
         this.ttlNanos = ttlNanos;
         this.clock = clock;
+        int count = capacity >= SEGMENTS * 256 ? SEGMENTS : 1;
+        segments = new Segment[count];
+        for (int i = 0; i < count; i++) {
+            segments[i] = new Segment(capacity / count + (i < capacity % count ? 1 : 0));
+        }
     }
 
-    public void put(String id, Predictor.Result result) {
-        if (capacity == 0) {
-            return;
+    /** Keeps a request's predictions for feedback; returns their ids, in order. */
+    public String[] put(List<Predictor.Result> results) {
+        String base = newId();
+        String[] ids = new String[results.size()];
+        if (ids.length == 1) {
+            ids[0] = base;
+        } else {
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = base + "-" + i;
+            }
         }
         long now = clock.getAsLong();
-        long expiresAt = now + ttlNanos;
-        if (entries.put(id, new Entry(result, expiresAt)) == null) {
-            size.incrementAndGet();
-        }
-        order.add(new Stamp(id, expiresAt));
-        queued.incrementAndGet();
-        // Drop expired entries from the head, then the oldest while over capacity.
-        for (Stamp head = order.peek(); head != null; head = order.peek()) {
-            if (size.get() <= capacity && head.expiresAt - now > 0) {
-                break;
+        segment(base).put(base, new Entry(results, now + ttlNanos), now);
+        return ids;
+    }
+
+    /** The prediction for {@code id} and marks it answered, or null if it is unknown, expired or already answered. */
+    public Predictor.Result take(String id) {
+        String base = id;
+        int index = 0;
+        if (id.length() > UUID_LENGTH + 1 && id.charAt(UUID_LENGTH) == '-') {
+            base = id.substring(0, UUID_LENGTH);
+            try {
+                index = Integer.parseInt(id.substring(UUID_LENGTH + 1));
+            } catch (NumberFormatException e) {
+                return null;
             }
-            if (order.remove(head)) {
-                queued.decrementAndGet();
-                if (entries.remove(head.id) != null) {
-                    size.decrementAndGet();
+        }
+        return segment(base).take(base, index, id.length() == base.length(), clock.getAsLong());
+    }
+
+    /** Predictions held. */
+    public int size() {
+        int size = 0;
+        for (Segment segment : segments) {
+            size += segment.size();
+        }
+        return size;
+    }
+
+    private Segment segment(String base) {
+        return segments.length == 1 ? segments[0] : segments[(base.hashCode() & 0x7fffffff) % segments.length];
+    }
+
+    /** A version-4 UUID from a thread-local generator: SecureRandom would serialize every request on one lock. */
+    private static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
+    }
+
+    private static final class Segment {
+        private final int capacity;
+        private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+        /** Predictions held in this segment (the sum of the entries' sizes). */
+        private int held;
+
+        Segment(int capacity) {
+            this.capacity = capacity;
+        }
+
+        synchronized void put(String base, Entry entry, long now) {
+            if (capacity == 0) {
+                return;
+            }
+            entries.put(base, entry);
+            held += entry.results.size();
+            // Insertion order is expiry order: drop expired entries from the head, then the oldest over capacity.
+            Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+            while (it.hasNext()) {
+                Entry head = it.next().getValue();
+                if (held > capacity || head.expiresAt - now <= 0) {
+                    it.remove();
+                    held -= head.results.size();
+                } else {
+                    break;
                 }
             }
         }
-        // The queue holds stamps of taken ids too; keep it from growing past the live entries by much.
-        while (queued.get() > 2 * capacity + 64) {
-            Stamp stale = order.poll();
-            if (stale == null) {
-                break;
-            }
-            queued.decrementAndGet();
-            if (entries.remove(stale.id) != null) {
-                size.decrementAndGet();
-            }
-        }
-    }
 
-    /** The prediction for {@code id} and forgets it, or null if it is unknown, expired or already answered. */
-    public Predictor.Result take(String id) {
-        long now = clock.getAsLong();
-        Entry entry = entries.remove(id);
-        if (entry == null) {
-            return null;
+        synchronized Predictor.Result take(String base, int index, boolean bare, long now) {
+            Entry entry = entries.get(base);
+            // A bare UUID names a single prediction; UUID-i names prediction i of a batch.
+            if (entry == null || bare != (entry.results.size() == 1) || index < 0 || index >= entry.results.size()
+                    || entry.taken.get(index) || entry.expiresAt - now <= 0) {
+                return null;
+            }
+            entry.taken.set(index);
+            if (entry.taken.cardinality() == entry.results.size()) {
+                entries.remove(base);
+                held -= entry.results.size();
+            }
+            return entry.results.get(index);
         }
-        size.decrementAndGet();
-        return entry.expiresAt - now <= 0 ? null : entry.result;
-    }
 
-    public int size() {
-        return size.get();
+        synchronized int size() {
+            return held;
+        }
     }
 }

@@ -1,7 +1,10 @@
 package io.jenkins.plugins.modelops.serving;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,11 +23,11 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.tribuo.Example;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -38,6 +41,9 @@ final class InferenceApi extends Handler.Abstract {
     static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // so a NaN is reported by feature, not as a parse error
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // Numbers dominate the bodies: Jackson's fast (exact) double parser and writer.
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .build();
     private static final byte[] NOOP = "{\"ok\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
@@ -246,15 +252,36 @@ final class InferenceApi extends Handler.Abstract {
         return current;
     }
 
-    private Reply predict(JsonNode root) {
+    private Reply predict(JsonNode root) throws IOException {
         Requests parse = requests();
         List<Predictor.Result> results = predictor.predict(parse.instances(root, "instances"));
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode predictions = out.putArray("predictions");
-        for (Predictor.Result result : results) {
-            predictions.add(prediction(result, remember(result)));
+        // The hot path: streamed with Jackson's generator, no tree per prediction.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 160 * results.size());
+        try (JsonGenerator out = JSON.createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeArrayFieldStart("predictions");
+            List<String> classes = predictor.classes();
+            String[] ids = remember(results);
+            for (int i = 0; i < ids.length; i++) {
+                Predictor.Result result = results.get(i);
+                out.writeStartObject();
+                out.writeStringField("id", ids[i]);
+                if (result.label() != null) {
+                    out.writeStringField("label", result.label());
+                    out.writeObjectFieldStart("scores");
+                    for (int c = 0; c < classes.size(); c++) {
+                        out.writeNumberField(classes.get(c), result.scores()[c]);
+                    }
+                    out.writeEndObject();
+                } else {
+                    out.writeNumberField("value", result.value());
+                }
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeEndObject();
         }
-        return json(200, out);
+        return new Reply(200, "application/json", bytes.toByteArray());
     }
 
     private Reply infer(JsonNode root) {
@@ -262,9 +289,14 @@ final class InferenceApi extends Handler.Abstract {
         List<Predictor.Result> results = predictor.predict(parse.inputs(root));
         int n = results.size();
         ObjectNode out = JSON.createObjectNode().put("model_name", name).put("model_version", version);
+        String[] predictionIds = remember(results);
         JsonNode requestId = root.get("id");
-        out.put("id", requestId != null && requestId.isTextual() ? requestId.asText() : newId());
+        out.put("id", requestId != null && requestId.isTextual() ? requestId.asText()
+                : n == 1 ? predictionIds[0] : predictionIds[0].substring(0, predictionIds[0].lastIndexOf('-')));
         ArrayNode ids = out.putObject("parameters").putArray("prediction_ids");
+        for (String id : predictionIds) {
+            ids.add(id);
+        }
         ArrayNode outputs = out.putArray("outputs");
         if (predictor.classification()) {
             List<String> classes = predictor.classes();
@@ -276,7 +308,6 @@ final class InferenceApi extends Handler.Abstract {
             scores.putObject("parameters").put("classes", String.join(",", classes));
             ArrayNode scoreData = scores.putArray("data");
             for (Predictor.Result result : results) {
-                ids.add(remember(result));
                 labels.add(result.label());
                 for (double score : result.scores()) {
                     scoreData.add(score);
@@ -287,7 +318,6 @@ final class InferenceApi extends Handler.Abstract {
             value.putArray("shape").add(n);
             ArrayNode values = value.putArray("data");
             for (Predictor.Result result : results) {
-                ids.add(remember(result));
                 values.add(result.value());
             }
         }
@@ -358,7 +388,7 @@ final class InferenceApi extends Handler.Abstract {
         if (result == null) {
             throw new HttpError(404, "prediction id '" + id.asText() + "' is unknown, expired (ids accept feedback for "
                     + config.feedbackTtl().toSeconds() + " s, the latest " + config.feedbackCacheSize()
-                    + ") or already has feedback");
+                    + " predictions) or already has feedback");
         }
         ObjectNode out = JSON.createObjectNode().put("id", id.asText());
         if (classification) {
@@ -407,26 +437,18 @@ final class InferenceApi extends Handler.Abstract {
         return node;
     }
 
-    /** Counts the prediction and keeps it for feedback; returns its id. */
-    private String remember(Predictor.Result result) {
-        countPrediction(result);
-        String id = newId();
-        feedback.put(id, result);
-        return id;
+    /** Counts the predictions and keeps them for feedback; returns their ids. */
+    private String[] remember(List<Predictor.Result> results) {
+        for (Predictor.Result result : results) {
+            countPrediction(result);
+        }
+        return feedback.put(results);
     }
 
     private void countPrediction(Predictor.Result result) {
         if (result.label() != null) {
             metrics.prediction(result.label());
         }
-    }
-
-    private static String newId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        // A version-4 UUID from a thread-local generator: SecureRandom would serialize every request on one lock.
-        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb).toString();
     }
 
     private JsonNode body(Request request) throws IOException {

@@ -144,8 +144,31 @@ public final class ModelServer implements AutoCloseable {
         log.info("stopping", "stopping: no new connections; in-flight requests get up to "
                 + config.shutdownGrace().toMillis() + " ms", "grace_ms", config.shutdownGrace().toMillis());
         long t0 = System.nanoTime();
-        jetty.stop();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            if (!timedOut(e)) {
+                throw e;
+            }
+            // Jetty stopped anyway; what outlived the grace was cut off, as Kubernetes would have done.
+            log.warn("grace_expired", "requests still in flight after the " + config.shutdownGrace().toMillis()
+                    + " ms grace were cut off", "grace_ms", config.shutdownGrace().toMillis());
+        }
         log.info("stopped", "stopped", "stop_ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (timedOut(suppressed)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -89,7 +89,7 @@ class InferenceApiTest {
                 + scores.get("virginica").asDouble()).isCloseTo(1.0, within(1e-9));
         Set<String> ids = new HashSet<>();
         predictions.forEach(p -> ids.add(p.get("id").asText()));
-        assertThat(ids).hasSize(3).allMatch(id -> id.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+        assertThat(ids).hasSize(3).allMatch(id -> id.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}-[0-2]"));
     }
 
     @Test

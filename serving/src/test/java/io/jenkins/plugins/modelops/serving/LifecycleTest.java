@@ -62,8 +62,9 @@ class LifecycleTest {
                 out.flush();
                 awaitInFlight(port);
                 server.sigterm();
-                assertThat(server.exitCode(30)).isZero();
+                assertThat(server.exitCode(30)).as(server.stdout + "\n" + server.stderr).isZero();
             }
+            assertThat(server.stdout).anyMatch(l -> l.contains("\"event\":\"stopped\""));
         }
     }
 

@@ -12,6 +12,8 @@ import org.tribuo.regression.xgboost.XGBoostRegressionConverter;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * XGBoost prediction that frees its native memory. Tribuo's {@link XGBoostModel#predict} builds a native DMatrix per
@@ -32,11 +34,17 @@ abstract class XGBoostBatch<T extends Output<T>> extends XGBoostTrainer<T> {
         if (!(model instanceof XGBoostModel<T> xgb)) {
             return null;
         }
-        // Copies of the boosters, single-threaded: requests run concurrently, each on one core.
-        List<Booster> boosters = xgb.getInnerModels();
+        // Booster.predict is synchronized: one set of boosters per core, each single-threaded, lets requests on
+        // different threads predict at the same time.
+        int sets = Runtime.getRuntime().availableProcessors();
+        BlockingQueue<List<Booster>> pool = new ArrayBlockingQueue<>(sets);
         try {
-            for (Booster booster : boosters) {
-                booster.setParam("nthread", 1);
+            for (int s = 0; s < sets; s++) {
+                List<Booster> boosters = xgb.getInnerModels(); // copies
+                for (Booster booster : boosters) {
+                    booster.setParam("nthread", 1);
+                }
+                pool.add(boosters);
             }
         } catch (XGBoostError e) {
             throw new IllegalStateException("XGBoost rejected nthread=1: " + e.getMessage(), e);
@@ -47,6 +55,7 @@ abstract class XGBoostBatch<T extends Output<T>> extends XGBoostTrainer<T> {
         return examples -> {
             try {
                 XGBoostTrainer.DMatrixTuple<T> matrix = convertExamples(examples, model.getFeatureIDMap());
+                List<Booster> boosters = pool.take();
                 try {
                     List<float[][]> outputs = new ArrayList<>(boosters.size());
                     for (Booster booster : boosters) {
@@ -55,10 +64,14 @@ abstract class XGBoostBatch<T extends Output<T>> extends XGBoostTrainer<T> {
                     return converter.convertBatchOutput(model.getOutputIDInfo(), outputs, matrix.numValidFeatures,
                             matrix.examples);
                 } finally {
+                    pool.add(boosters);
                     matrix.data.dispose();
                 }
             } catch (XGBoostError e) {
                 throw new IllegalStateException("XGBoost failed to predict: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for an XGBoost booster", e);
             }
         };
     }

@@ -41,8 +41,9 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
         if (shutdownGrace.isNegative()) {
             throw new InvalidInputException("--shutdown-grace must not be negative: " + shutdownGrace);
         }
-        if (maxBodyBytes < 1) {
-            throw new InvalidInputException("--max-body-bytes must be positive: " + maxBodyBytes);
+        if (maxBodyBytes < 1 || maxBodyBytes > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException("--max-body-bytes must be between 1 and " + (Integer.MAX_VALUE - 8)
+                    + ": " + maxBodyBytes);
         }
         if (feedbackCacheSize < 0) {
             throw new InvalidInputException("--feedback-cache-size must not be negative: " + feedbackCacheSize);
@@ -82,11 +83,6 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
     public ServerConfig withLimits(long newMaxBodyBytes, int newFeedbackCacheSize, Duration newFeedbackTtl) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, newMaxBodyBytes,
                 strict, newFeedbackCacheSize, newFeedbackTtl, requestLogSample, noopEndpoint, maxThreads);
-    }
-
-    public ServerConfig withName(String newName) {
-        return new ServerConfig(bundle, host, port, newName, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
-                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads);
     }
 
     /** The served name: {@code --name}, else the bundle directory's name made URL- and label-safe. */

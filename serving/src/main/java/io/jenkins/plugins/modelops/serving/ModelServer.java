@@ -139,7 +139,7 @@ public final class ModelServer implements AutoCloseable {
 
     /** Graceful stop: not ready, stop accepting, let in-flight requests finish within the grace, then stop. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         api.stopping();
         log.info("stopping", "stopping: no new connections; in-flight requests get up to "
                 + config.shutdownGrace().toMillis() + " ms", "grace_ms", config.shutdownGrace().toMillis());
@@ -147,8 +147,11 @@ public final class ModelServer implements AutoCloseable {
         try {
             jetty.stop();
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             if (!timedOut(e)) {
-                throw e;
+                throw new IllegalStateException("stopping the server failed: " + e, e);
             }
             // Jetty stopped anyway; what outlived the grace was cut off, as Kubernetes would have done.
             log.warn("grace_expired", "requests still in flight after the " + config.shutdownGrace().toMillis()
@@ -211,9 +214,9 @@ public final class ModelServer implements AutoCloseable {
 
     /**
      * SIGTERM and SIGINT release the latch instead of exiting at once (the JVM's default would exit 143 without
-     * draining), so the caller drains and exits 0.
+     * draining), so the caller drains and exits 0. {@code sun.misc.Signal} lives in the jdk.unsupported module, which
+     * the JDK keeps for exactly such uses; the compiler's warning about it cannot be suppressed.
      */
-    @SuppressWarnings("removal")
     private static void onTermination(CountDownLatch stop) {
         for (String name : new String[] {"TERM", "INT"}) {
             try {

@@ -127,7 +127,8 @@ class LifecycleTest {
     }
 
     private static boolean connects(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
+        try {
+            new Socket("127.0.0.1", port).close();
             return true;
         } catch (java.io.IOException e) {
             return false;

@@ -104,7 +104,7 @@ class TestServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         server.close();
     }
 }

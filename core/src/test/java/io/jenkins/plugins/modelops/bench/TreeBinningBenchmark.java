@@ -69,6 +69,7 @@ public class TreeBinningBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
+        java.util.logging.Logger.getLogger("org.tribuo").setLevel(java.util.logging.Level.WARNING);
         String[] parts = data.split("-");
         classification = parts[0].equals("classification");
         int rows = Integer.parseInt(parts[1]);

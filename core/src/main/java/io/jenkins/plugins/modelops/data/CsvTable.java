@@ -12,23 +12,80 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A CSV file read per RFC 4180 (quoted fields, embedded separators and newlines, CRLF, UTF-8 BOM) with a header row.
- * Cells stay strings here; {@link TableSchema} decides what they mean. Every row keeps the line it started on, so later
- * errors can name it.
- *
- * @param source the file name used in messages
- * @param header the column names, in file order
- * @param rows the data rows, each with exactly {@code header.size()} cells
- * @param lines the line each row starts on (1-based, the header is line 1 unless blank lines precede it)
+ * A CSV file read per RFC 4180 (quoted fields, embedded separators and newlines, CRLF, UTF-8 BOM) with a header row,
+ * typed as it is read: each cell becomes a number, a text or a missing value (see {@link Cells}). Strings of numeric
+ * cells are dropped at once, so a large numeric file never holds millions of strings; text columns keep every cell's
+ * text. Every row keeps the line it started on, so later errors can name it.
  */
-public record CsvTable(String source, List<String> header, List<String[]> rows, long[] lines) {
+public final class CsvTable {
+
+    /** What a cell holds. */
+    public enum Kind { NUMBER, TEXT, MISSING }
+
+    /**
+     * One column, row by row: {@code numbers[i]} is the cell's value when it is a number (else NaN); {@code texts[i]}
+     * the cell's text when it is text or a missing token, and for every non-missing cell of a text column.
+     */
+    public record Column(String name, double[] numbers, String[] texts, byte[] kinds, int present, int numeric) {
+
+        public Kind kind(int row) {
+            return Kind.values()[kinds[row]];
+        }
+
+        /**
+         * Whether the column is text: declared so, or at most half its values are numbers (an all-missing column is
+         * numeric, so it can be imputed). The one rule for typing a column.
+         */
+        public boolean isText(boolean declared) {
+            return declared || (present > 0 && numeric * 2 <= present);
+        }
+    }
+
+    private final String source;
+    private final List<String> header;
+    private final long[] lines;
+    private final List<Column> columns;
+
+    private CsvTable(String source, List<String> header, long[] lines, List<Column> columns) {
+        this.source = source;
+        this.header = header;
+        this.lines = lines;
+        this.columns = columns;
+    }
 
     public static CsvTable read(Path file) {
+        return read(file, Set.of());
+    }
+
+    /**
+     * Reads a file, keeping the text of every cell of {@code textColumns} (declared categorical columns, the label):
+     * their numeric-looking values ({@code 01234}, {@code 5}) are names, not numbers. A column that turns out to be
+     * mostly text is read a second time for the text of its numeric-looking cells, which only mixed files need.
+     */
+    public static CsvTable read(Path file, Set<String> textColumns) {
+        CsvTable table = readOnce(file, textColumns);
+        Set<String> mixed = new HashSet<>();
+        for (Column column : table.columns) {
+            if (!textColumns.contains(column.name()) && column.numeric() > 0 && column.isText(false)) {
+                mixed.add(column.name());
+            }
+        }
+        if (mixed.isEmpty()) {
+            return table;
+        }
+        mixed.addAll(textColumns);
+        return readOnce(file, mixed);
+    }
+
+    private static CsvTable readOnce(Path file, Set<String> textColumns) {
         String source = file.toString();
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException(source + ": no such data file"
@@ -49,7 +106,7 @@ public record CsvTable(String source, List<String> header, List<String[]> rows, 
             throw new UncheckedIOException(source + ": cannot open", e);
         }
         try (reader) {
-            return read(source, reader);
+            return read(source, reader, textColumns);
         } catch (CsvParseException e) {
             throw new InvalidInputException(source + ": not valid CSV (RFC 4180): " + describe(e), e);
         } catch (UncheckedIOException e) {
@@ -62,13 +119,18 @@ public record CsvTable(String source, List<String> header, List<String[]> rows, 
         }
     }
 
-    private static CsvTable read(String source, CsvReader<CsvRecord> reader) {
+    private static CsvTable read(String source, CsvReader<CsvRecord> reader, Set<String> textColumns) {
         List<String> header = null;
-        List<String[]> rows = new ArrayList<>();
+        Builder[] builders = null;
         long[] lines = new long[1024];
+        int rows = 0;
         for (CsvRecord record : reader) {
             if (header == null) {
                 header = header(source, record);
+                builders = new Builder[header.size()];
+                for (int c = 0; c < builders.length; c++) {
+                    builders[c] = new Builder(textColumns.contains(header.get(c)));
+                }
                 continue;
             }
             if (record.getFieldCount() != header.size()) {
@@ -80,20 +142,99 @@ public record CsvTable(String source, List<String> header, List<String[]> rows, 
                                 + "column (quote values that contain commas)",
                         source, record.getStartingLineNumber(), record.getFieldCount(), header.size()));
             }
-            if (rows.size() == lines.length) {
-                lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+            if (rows == lines.length) {
+                lines = Arrays.copyOf(lines, lines.length * 2);
             }
-            lines[rows.size()] = record.getStartingLineNumber();
-            rows.add(record.getFields().toArray(String[]::new));
+            lines[rows] = record.getStartingLineNumber();
+            for (int c = 0; c < builders.length; c++) {
+                builders[c].add(rows, record.getField(c));
+            }
+            rows++;
         }
         if (header == null) {
             throw new InvalidInputException(source + ": the file is empty; expected a header row and data rows");
         }
-        if (rows.isEmpty()) {
+        if (rows == 0) {
             throw new InvalidInputException(source + ": only a header row (" + String.join(",", header)
                     + "); expected data rows below it");
         }
-        return new CsvTable(source, List.copyOf(header), rows, java.util.Arrays.copyOf(lines, rows.size()));
+        List<Column> columns = new ArrayList<>(builders.length);
+        for (int c = 0; c < builders.length; c++) {
+            columns.add(builders[c].build(header.get(c), rows));
+        }
+        return new CsvTable(source, List.copyOf(header), Arrays.copyOf(lines, rows), List.copyOf(columns));
+    }
+
+    /**
+     * Collects one column as rows arrive, in fixed-size chunks: growing one array by doubling would allocate several
+     * arrays over a megabyte per column, which G1 allocates as humongous objects and collects poorly.
+     */
+    private static final class Builder {
+        private static final int CHUNK = 4096;
+        private final boolean keepText;
+        private final List<double[]> numbers = new ArrayList<>();
+        private final List<byte[]> kinds = new ArrayList<>();
+        private final List<String[]> texts = new ArrayList<>();
+        private boolean anyText;
+        private int present;
+        private int numeric;
+
+        Builder(boolean keepText) {
+            this.keepText = keepText;
+        }
+
+        void add(int row, String cell) {
+            int chunk = row / CHUNK;
+            int at = row % CHUNK;
+            if (at == 0) {
+                numbers.add(new double[CHUNK]);
+                kinds.add(new byte[CHUNK]);
+                texts.add(null);
+            }
+            if (Cells.isMissing(cell)) {
+                numbers.get(chunk)[at] = Double.NaN;
+                kinds.get(chunk)[at] = (byte) Kind.MISSING.ordinal();
+                text(chunk, at, cell);
+                return;
+            }
+            present++;
+            double value = Cells.parseNumber(cell);
+            numbers.get(chunk)[at] = value;
+            if (Double.isNaN(value)) {
+                kinds.get(chunk)[at] = (byte) Kind.TEXT.ordinal();
+                text(chunk, at, cell.strip());
+            } else {
+                kinds.get(chunk)[at] = (byte) Kind.NUMBER.ordinal();
+                numeric++;
+                if (keepText) {
+                    text(chunk, at, cell.strip());
+                }
+            }
+        }
+
+        private void text(int chunk, int at, String text) {
+            if (texts.get(chunk) == null) {
+                texts.set(chunk, new String[CHUNK]);
+            }
+            texts.get(chunk)[at] = text;
+            anyText = true;
+        }
+
+        Column build(String name, int rows) {
+            double[] allNumbers = new double[rows];
+            byte[] allKinds = new byte[rows];
+            String[] allTexts = new String[rows];
+            for (int chunk = 0; chunk < numbers.size(); chunk++) {
+                int from = chunk * CHUNK;
+                int length = Math.min(CHUNK, rows - from);
+                System.arraycopy(numbers.get(chunk), 0, allNumbers, from, length);
+                System.arraycopy(kinds.get(chunk), 0, allKinds, from, length);
+                if (anyText && texts.get(chunk) != null) {
+                    System.arraycopy(texts.get(chunk), 0, allTexts, from, length);
+                }
+            }
+            return new Column(name, allNumbers, allTexts, allKinds, present, numeric);
+        }
     }
 
     private static List<String> header(String source, CsvRecord record) {
@@ -123,8 +264,39 @@ public record CsvTable(String source, List<String> header, List<String[]> rows, 
                 : e.getMessage();
     }
 
+    public String source() {
+        return source;
+    }
+
+    public List<String> header() {
+        return header;
+    }
+
+    /** The line each row starts on (1-based, the header is line 1 unless blank lines precede it). */
+    public long[] lines() {
+        return lines;
+    }
+
+    public int rows() {
+        return lines.length;
+    }
+
+    public Column column(int index) {
+        return columns.get(index);
+    }
+
     public int columnIndex(String name) {
         return header.indexOf(name);
+    }
+
+    /** A cell as written (a number cell of a numeric column in its shortest decimal form), for messages. */
+    public String cell(int row, int column) {
+        Column c = columns.get(column);
+        if (c.texts()[row] != null) {
+            return c.texts()[row];
+        }
+        double v = c.numbers()[row];
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Where a cell is, for messages: {@code iris.csv line 17, column 'petal_width'}. */

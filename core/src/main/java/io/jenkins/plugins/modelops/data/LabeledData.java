@@ -44,46 +44,55 @@ public final class LabeledData {
         this.droppedRows = droppedRows;
     }
 
-    public static LabeledData from(CsvTable table, DataSpec spec, Progress progress) {
+    /** Reads and checks a CSV file for a data spec: the one entry point from a file. */
+    public static LabeledData read(java.nio.file.Path file, DataSpec spec, Progress progress) {
+        // The label's and declared categorical columns' numeric-looking values are names ("5", "01234"): keep texts.
+        Set<String> textColumns = new HashSet<>(spec.categorical());
+        textColumns.add(spec.label());
+        return from(CsvTable.read(file, textColumns), spec, progress);
+    }
+
+    private static LabeledData from(CsvTable table, DataSpec spec, Progress progress) {
         int labelColumn = table.columnIndex(spec.label());
         if (labelColumn < 0) {
             throw new InvalidInputException(String.format("%s: no label column '%s'; the columns are: %s",
                     table.source(), spec.label(), String.join(", ", table.header())));
         }
         List<Integer> featureColumns = featureColumns(table, spec, labelColumn);
+        CsvTable.Column label = table.column(labelColumn);
+        List<CsvTable.Column> features = featureColumns.stream().map(table::column).toList();
 
-        // Rows to keep: the drop policy removes every row with a missing label or feature, before typing, so
-        // a dropped row never decides a column's type.
-        boolean[] keep = new boolean[table.rows().size()];
+        // Rows to keep: the drop policy removes every row with a missing label or feature.
+        int n = table.rows();
+        boolean[] keep = new boolean[n];
         int kept = 0;
-        for (int r = 0; r < keep.length; r++) {
-            String[] row = table.rows().get(r);
-            boolean labelMissing = Cells.isMissing(row[labelColumn]);
-            boolean featureMissing = false;
-            for (int c : featureColumns) {
-                featureMissing |= Cells.isMissing(row[c]);
+        for (int r = 0; r < n; r++) {
+            boolean labelMissing = label.kind(r) == CsvTable.Kind.MISSING;
+            int missingFeature = -1;
+            for (int f = 0; f < features.size() && missingFeature < 0; f++) {
+                missingFeature = features.get(f).kind(r) == CsvTable.Kind.MISSING ? featureColumns.get(f) : -1;
             }
             if (spec.missing() == MissingPolicy.DROP) {
-                keep[r] = !labelMissing && !featureMissing;
+                keep[r] = !labelMissing && missingFeature < 0;
             } else if (labelMissing) {
                 throw missing(table, spec, r, labelColumn, labelColumn);
-            } else if (featureMissing && spec.missing() == MissingPolicy.ERROR) {
-                throw missing(table, spec, r, firstMissing(row, featureColumns), labelColumn);
+            } else if (missingFeature >= 0 && spec.missing() == MissingPolicy.ERROR) {
+                throw missing(table, spec, r, missingFeature, labelColumn);
             } else {
                 keep[r] = true; // mean: numeric gaps are imputed after the split, text gaps are refused when typing
             }
             kept += keep[r] ? 1 : 0;
         }
-        int dropped = keep.length - kept;
+        int dropped = n - kept;
         if (dropped > 0) {
-            progress.info(String.format("Dropped %d of %d rows with missing values (--missing drop)", dropped, keep.length));
+            progress.info(String.format("Dropped %d of %d rows with missing values (--missing drop)", dropped, n));
         }
         if (kept == 0) {
             throw new InvalidInputException(table.source() + ": every row has a missing value, so --missing drop left "
                     + "no rows; use --missing mean, or fill the values");
         }
         int[] rows = new int[kept];
-        for (int r = 0, i = 0; r < keep.length; r++) {
+        for (int r = 0, i = 0; r < n; r++) {
             if (keep[r]) {
                 rows[i++] = r;
             }
@@ -93,56 +102,29 @@ public final class LabeledData {
             lines[i] = table.lines()[rows[i]];
         }
 
-        // Parse every feature cell once, row by row (the table is stored by row; walking it by column misses the
-        // cache on every cell), then type each column from what was seen.
-        int width = featureColumns.size();
-        double[][] numbers = new double[width][kept];
-        int[] present = new int[width];
-        int[] numeric = new int[width];
-        int[] firstText = new int[width];
-        java.util.Arrays.fill(firstText, -1);
-        for (int i = 0; i < kept; i++) {
-            String[] row = table.rows().get(rows[i]);
-            for (int f = 0; f < width; f++) {
-                String cell = row[featureColumns.get(f)];
-                if (Cells.isMissing(cell)) {
-                    numbers[f][i] = Double.NaN;
-                    continue;
-                }
-                present[f]++;
-                double v = Cells.parseNumber(cell);
-                numbers[f][i] = v;
-                if (Double.isNaN(v)) {
-                    firstText[f] = firstText[f] < 0 ? i : firstText[f];
-                } else {
-                    numeric[f]++;
-                }
-            }
-        }
-        List<Column> columns = new ArrayList<>(width);
-        for (int f = 0; f < width; f++) {
-            columns.add(column(table, spec, rows, featureColumns.get(f), numbers[f], present[f], numeric[f], firstText[f]));
+        List<Column> columns = new ArrayList<>(features.size());
+        for (int f = 0; f < features.size(); f++) {
+            columns.add(column(table, spec, rows, featureColumns.get(f), dropped > 0));
         }
 
         // The label: its type decides the task unless the user said.
-        double[] labelNumbers = new double[kept];
-        int numericLabels = 0;
-        for (int i = 0; i < kept; i++) {
-            labelNumbers[i] = Cells.parseNumber(table.rows().get(rows[i])[labelColumn]);
-            numericLabels += Double.isNaN(labelNumbers[i]) ? 0 : 1;
+        boolean numericLabel = true;
+        for (int row : rows) {
+            numericLabel &= label.kind(row) == CsvTable.Kind.NUMBER;
         }
         Task task;
         String reason;
         if (spec.task().isPresent()) {
             task = spec.task().get();
             reason = "set with --task";
-        } else if (numericLabels < kept) {
+        } else if (!numericLabel) {
             task = Task.CLASSIFICATION;
             reason = "the label has text values";
         } else {
             Set<Double> distinct = new HashSet<>();
             boolean integers = true;
-            for (double v : labelNumbers) {
+            for (int row : rows) {
+                double v = label.numbers()[row];
                 distinct.add(v);
                 integers &= v == Math.rint(v);
             }
@@ -157,19 +139,20 @@ public final class LabeledData {
         String[] classes = null;
         double[] targets = null;
         if (task == Task.REGRESSION) {
+            targets = new double[kept];
             for (int i = 0; i < kept; i++) {
-                if (Double.isNaN(labelNumbers[i])) {
+                if (label.kind(rows[i]) != CsvTable.Kind.NUMBER) {
                     throw new InvalidInputException(String.format(
                             "%s: value '%s' is not a number; a regression label must be numeric (or use --task classification)",
-                            table.where(rows[i], labelColumn), table.rows().get(rows[i])[labelColumn]));
+                            table.where(rows[i], labelColumn), table.cell(rows[i], labelColumn)));
                 }
+                targets[i] = label.numbers()[rows[i]];
             }
-            targets = labelNumbers;
         } else {
             classes = new String[kept];
             Set<String> distinct = new LinkedHashSet<>();
             for (int i = 0; i < kept; i++) {
-                classes[i] = table.rows().get(rows[i])[labelColumn].strip();
+                classes[i] = label.texts()[rows[i]];
                 distinct.add(classes[i]);
             }
             if (distinct.size() < 2) {
@@ -229,54 +212,65 @@ public final class LabeledData {
         return all;
     }
 
-    private static int firstMissing(String[] row, List<Integer> columns) {
-        for (int c : columns) {
-            if (Cells.isMissing(row[c])) {
-                return c;
-            }
-        }
-        throw new IllegalStateException("no missing cell");
-    }
-
     private static InvalidInputException missing(CsvTable table, DataSpec spec, int row, int column, int labelColumn) {
         if (column == labelColumn) {
             return new InvalidInputException(String.format(
                     "%s: the label is missing (value '%s'); fill it, or use --missing drop to drop such rows",
-                    table.where(row, column), table.rows().get(row)[column]));
+                    table.where(row, column), table.cell(row, column)));
         }
         return new InvalidInputException(String.format(
                 "%s: missing value '%s'; with --missing %s every feature needs a value. Accepted: fill it, "
                         + "--missing drop (drop such rows) or --missing mean (impute numeric columns)",
-                table.where(row, column), table.rows().get(row)[column], spec.missing().id()));
+                table.where(row, column), table.cell(row, column), spec.missing().id()));
     }
 
-    private static Column column(CsvTable table, DataSpec spec, int[] rows, int c, double[] numbers, int present,
-                                 int numeric, int firstText) {
-        String name = table.header().get(c);
-        // Text when declared, or when at most half the values are numbers; an all-empty column stays numeric (imputable).
-        boolean categorical = spec.categorical().contains(name) || (present > 0 && numeric * 2 <= present);
+    /**
+     * Types a column over the kept rows. When {@code subset} is false the rows are all the table's and its arrays are
+     * used as they are.
+     */
+    private static Column column(CsvTable table, DataSpec spec, int[] rows, int c, boolean subset) {
+        CsvTable.Column column = table.column(c);
+        String name = column.name();
+        int present = 0;
+        int numeric = 0;
+        int firstText = -1;
+        for (int i = 0; i < rows.length; i++) {
+            CsvTable.Kind kind = column.kind(rows[i]);
+            present += kind != CsvTable.Kind.MISSING ? 1 : 0;
+            numeric += kind == CsvTable.Kind.NUMBER ? 1 : 0;
+            firstText = firstText < 0 && kind == CsvTable.Kind.TEXT ? i : firstText;
+        }
+        boolean categorical = new CsvTable.Column(name, null, null, null, present, numeric)
+                .isText(spec.categorical().contains(name));
         if (!categorical && firstText >= 0) {
             throw new InvalidInputException(String.format(
                     "%s: value '%s' is not a number, but %d of the column's %d values are numbers. Accepted: a decimal "
                             + "number such as 3 or -0.25, a missing value (empty, NA), or --categorical %s to treat the "
                             + "whole column as text", table.where(rows[firstText], c),
-                    table.rows().get(rows[firstText])[c], numeric, present, name));
+                    table.cell(rows[firstText], c), numeric, present, name));
         }
         if (categorical) {
             String[] texts = new String[rows.length];
             for (int i = 0; i < rows.length; i++) {
-                String cell = table.rows().get(rows[i])[c];
-                if (Cells.isMissing(cell)) {
+                if (column.kind(rows[i]) == CsvTable.Kind.MISSING) {
                     if (spec.missing() == MissingPolicy.MEAN) {
                         throw new InvalidInputException(String.format(
                                 "%s: missing value '%s' in a text column; --missing mean imputes numeric columns only. "
-                                        + "Accepted: fill it, or --missing drop", table.where(rows[i], c), cell));
+                                        + "Accepted: fill it, or --missing drop", table.where(rows[i], c),
+                                table.cell(rows[i], c)));
                     }
                 } else {
-                    texts[i] = cell.strip();
+                    texts[i] = column.texts()[rows[i]];
                 }
             }
             return new Column(name, ColumnType.CATEGORICAL, null, texts);
+        }
+        double[] numbers = column.numbers();
+        if (subset) {
+            numbers = new double[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                numbers[i] = column.numbers()[rows[i]];
+            }
         }
         return new Column(name, ColumnType.NUMERIC, numbers, null);
     }

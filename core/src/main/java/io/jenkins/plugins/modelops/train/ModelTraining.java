@@ -61,7 +61,7 @@ public final class ModelTraining {
     /** Reads and checks everything a run needs; fails fast, before minutes of training, on any bad input. */
     public static Prepared prepare(TrainingConfig config, Progress progress) {
         String sha256 = Files.isRegularFile(config.data()) ? Digests.sha256(config.data()) : null;
-        LabeledData data = LabeledData.from(CsvTable.read(config.data()), config.spec(), progress);
+        LabeledData data = LabeledData.read(config.data(), config.spec(), progress);
         Algorithm algorithm = config.algorithm().orElse(Algorithm.defaultFor(data.task()));
         if (!algorithm.supports(data.task())) {
             throw new InvalidInputException(algorithm.unsupported(data.task()) + " (the task is " + data.task().id()

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,9 +32,10 @@ class CsvTableTest {
         CsvTable table = CsvTable.read(file);
 
         assertThat(table.header()).containsExactly("id", "name", "score");
-        assertThat(table.rows()).hasSize(3);
-        assertThat(table.rows().get(0)).containsExactly("1", "Smith, Jane", "3.5");
-        assertThat(table.rows().get(1)[1]).isEqualTo("multi\r\nline \"quoted\"");
+        assertThat(table.rows()).isEqualTo(3);
+        assertThat(List.of(table.cell(0, 0), table.cell(0, 1), table.cell(0, 2))).containsExactly("1", "Smith, Jane", "3.5");
+        assertThat(table.column(2).numbers()).containsExactly(3.5, 4, 5);
+        assertThat(table.cell(1, 1)).isEqualTo("multi\r\nline \"quoted\"");
         // The third row starts on line 5: the quoted newline in row 2 spans lines 3 and 4.
         assertThat(table.lines()).containsExactly(2, 3, 5);
     }
@@ -41,8 +44,25 @@ class CsvTableTest {
     void skipsBlankLinesAndTrailingWhitespaceLines() throws IOException {
         CsvTable table = CsvTable.read(write("a,b\n1,2\n\n3,4\n   \n"));
 
-        assertThat(table.rows()).hasSize(2);
+        assertThat(table.rows()).isEqualTo(2);
         assertThat(table.lines()).containsExactly(2, 4);
+    }
+
+    @Test
+    void typesCellsAsTheyAreReadAndKeepsTextWhereNumbersAreNames() throws IOException {
+        Path file = write("zip,size,kind\n01234,1,a\n5,NA,b\n7,x,c\n8,y,d\n9,z,e\n");
+
+        CsvTable plain = CsvTable.read(file);
+        assertThat(plain.column(0).kind(0)).isEqualTo(CsvTable.Kind.NUMBER);
+        assertThat(plain.column(0).texts()).containsOnlyNulls();
+        assertThat(plain.column(1).kind(1)).isEqualTo(CsvTable.Kind.MISSING);
+        assertThat(plain.cell(1, 1)).isEqualTo("NA");
+        // 'size' is mostly text, so the file is read again for the text of its numeric-looking cell.
+        assertThat(plain.column(1).isText(false)).isTrue();
+        assertThat(plain.column(1).texts()).containsExactly("1", "NA", "x", "y", "z");
+
+        CsvTable declared = CsvTable.read(file, Set.of("zip"));
+        assertThat(declared.column(0).texts()).containsExactly("01234", "5", "7", "8", "9");
     }
 
     @Test

@@ -77,7 +77,7 @@ class TrainModelTest {
         @SuppressWarnings("unchecked")
         Model<Label> reloaded = (Model<Label>) bundle.loadModel();
         FeatureEncoder encoder = new FeatureEncoder(bundle.schema());
-        LabeledData data = LabeledData.from(CsvTable.read(Examples.iris()), DataSpec.of("species"), Progress.silent());
+        LabeledData data = LabeledData.read(Examples.iris(), DataSpec.of("species"), Progress.silent());
         int correct = 0;
         for (int row = 0; row < data.rows(); row++) {
             Prediction<Label> p = reloaded.predict(encoder.encode(data, row, LabelFactory.UNKNOWN_LABEL));

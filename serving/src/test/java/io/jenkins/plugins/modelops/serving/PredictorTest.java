@@ -94,10 +94,10 @@ class PredictorTest {
     static List<Map<String, Object>> irisRows() throws IOException {
         CsvTable table = CsvTable.read(TestBundles.example("iris.csv"));
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String[] cells : table.rows()) {
+        for (int r = 0; r < table.rows(); r++) {
             Map<String, Object> row = new HashMap<>();
             for (String name : List.of("sepal_length", "sepal_width", "petal_length", "petal_width")) {
-                row.put(name, Double.parseDouble(cells[table.columnIndex(name)]));
+                row.put(name, table.column(table.columnIndex(name)).numbers()[r]);
             }
             rows.add(row);
         }

@@ -41,7 +41,7 @@ public final class InProcessBench {
 
     public static void main(String[] args) throws Exception {
         ModelBundle bundle = ModelBundle.open(Path.of(args[0]));
-        CsvTable table = CsvTable.read(Path.of(args[1]));
+        CsvTable table = CsvTable.read(Path.of(args[1]), java.util.Set.copyOf(bundle.schema().featureNames()));
         double seconds = Double.parseDouble(args[2]);
         int batchSize = Integer.parseInt(args[3]);
         Predictor predictor = Predictor.load(bundle);
@@ -49,10 +49,10 @@ public final class InProcessBench {
         Model<Label> model = (Model<Label>) bundle.loadModel();
 
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String[] cells : table.rows()) {
+        for (int r = 0; r < table.rows(); r++) {
             Map<String, Object> row = new HashMap<>();
             for (FeatureSpec f : bundle.schema().features()) {
-                String cell = cells[table.columnIndex(f.name())];
+                String cell = table.cell(r, table.columnIndex(f.name()));
                 row.put(f.name(), f.isNumeric() ? (Object) Double.parseDouble(cell) : cell);
             }
             rows.add(row);

@@ -295,7 +295,11 @@ public final class CsvTable {
         if (c.texts()[row] != null) {
             return c.texts()[row];
         }
-        double v = c.numbers()[row];
+        return numberText(c.numbers()[row]);
+    }
+
+    /** A number in its shortest decimal form: 5, not 5.0. */
+    public String numberText(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 

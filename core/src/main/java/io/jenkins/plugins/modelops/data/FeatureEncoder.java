@@ -19,6 +19,7 @@ public final class FeatureEncoder {
     private final ModelSchema schema;
     private final List<FeatureSpec> features;
     private final Map<String, Integer> index = new HashMap<>();
+    private final List<java.util.Set<String>> categories;
     private final int width;
 
     public FeatureEncoder(ModelSchema schema) {
@@ -28,6 +29,8 @@ public final class FeatureEncoder {
             index.put(features.get(i).name(), i);
         }
         this.width = features.size();
+        this.categories = features.stream()
+                .map(f -> f.isNumeric() ? java.util.Set.<String>of() : java.util.Set.copyOf(f.categories())).toList();
     }
 
     public ModelSchema schema() {
@@ -147,6 +150,7 @@ public final class FeatureEncoder {
         String[] names = new String[width];
         double[] values = new double[width];
         int n = 0;
+        int known = 0;
         for (int f = 0; f < width; f++) {
             FeatureSpec spec = features.get(f);
             if (spec.isNumeric()) {
@@ -158,10 +162,17 @@ public final class FeatureEncoder {
                 }
                 names[n] = spec.name();
                 values[n++] = v;
+                known++;
             } else if (texts[f] != null) {
+                known += categories.get(f).contains(texts[f]) ? 1 : 0;
                 names[n] = spec.name() + "=" + texts[f];
                 values[n++] = 1.0;
             }
+        }
+        if (known == 0) {
+            throw new InvalidInputException("none of the row's values is known to the model (every category is new: "
+                    + String.join(", ", java.util.Arrays.stream(texts).filter(java.util.Objects::nonNull).toList())
+                    + "); the model cannot predict from it");
         }
         if (n < width) {
             names = java.util.Arrays.copyOf(names, n);

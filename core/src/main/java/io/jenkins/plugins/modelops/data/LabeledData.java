@@ -152,7 +152,8 @@ public final class LabeledData {
             classes = new String[kept];
             Set<String> distinct = new LinkedHashSet<>();
             for (int i = 0; i < kept; i++) {
-                classes[i] = label.texts()[rows[i]];
+                // Numeric labels name their class by value, so "1" and "1.0" are one class.
+                classes[i] = numericLabel ? table.numberText(label.numbers()[rows[i]]) : label.texts()[rows[i]];
                 distinct.add(classes[i]);
             }
             if (distinct.size() < 2) {
@@ -179,6 +180,10 @@ public final class LabeledData {
         if (spec.features().contains(spec.label())) {
             throw new InvalidInputException("column '" + spec.label() + "' is the label, so it cannot also be a feature; "
                     + "remove it from the features");
+        }
+        if (new java.util.HashSet<>(spec.features()).size() < spec.features().size()) {
+            throw new InvalidInputException("the feature list " + spec.features() + " names a column twice; name each "
+                    + "feature once");
         }
         List<Integer> columns = new ArrayList<>();
         List<String> names = spec.features().isEmpty() ? table.header() : spec.features();
@@ -240,8 +245,9 @@ public final class LabeledData {
             numeric += kind == CsvTable.Kind.NUMBER ? 1 : 0;
             firstText = firstText < 0 && kind == CsvTable.Kind.TEXT ? i : firstText;
         }
-        boolean categorical = new CsvTable.Column(name, null, null, null, present, numeric)
-                .isText(spec.categorical().contains(name));
+        // Typed over all the file's rows, as CsvTable decided which texts to keep: with --missing drop the kept rows
+        // alone could make a column text whose numeric-looking cells were read as numbers only.
+        boolean categorical = column.isText(spec.categorical().contains(name));
         if (!categorical && firstText >= 0) {
             throw new InvalidInputException(String.format(
                     "%s: value '%s' is not a number, but %d of the column's %d values are numbers. Accepted: a decimal "

@@ -38,8 +38,9 @@ final class Evaluation {
         metrics.put("f1_weighted", weighted / n);
         metrics.put("precision_macro", evaluation.macroAveragedPrecision());
         metrics.put("recall_macro", evaluation.macroAveragedRecall());
-        if (classes.size() == 2) {
-            metrics.put("roc_auc", rocAuc(predictions, classes.get(1)));
+        double auc = classes.size() == 2 ? rocAuc(predictions, classes.get(1)) : Double.NaN;
+        if (Double.isFinite(auc)) { // undefined when the test rows hold a single class: left out, not "NaN"
+            metrics.put("roc_auc", auc);
             metrics.put("positive_class", classes.get(1));
         }
         metrics.put("accuracy_ci95", wilson(accuracy, n));

@@ -74,7 +74,7 @@ public final class ModelTraining {
     private TrainedModel run(Prepared prepared) {
         LabeledData data = prepared.data();
         Split split = Split.holdout(data, config.testFraction(), config.seed());
-        List<Split> folds = config.folds() > 0 ? Split.folds(data, split.train(), config.folds(), config.seed()) : List.of();
+        List<Split> folds = config.folds() != 0 ? Split.folds(data, split.train(), config.folds(), config.seed()) : List.of();
         progress.info(String.format("Algorithm %s %s; %d training rows, %d test rows (seed %d)",
                 prepared.algorithm().id(), prepared.params().asMap(), split.train().length, split.test().length,
                 config.seed()));

@@ -30,8 +30,9 @@ public record Split(int[] train, int[] test) {
             shuffle(stratum, random);
             int n = stratum.length;
             int held = (int) Math.round(n * testFraction);
-            if (data.task() == Task.CLASSIFICATION && n >= 2) {
-                held = Math.max(1, Math.min(n - 1, held));
+            if (data.task() == Task.CLASSIFICATION) {
+                // A class the model never saw in training cannot be scored: a one-row class trains only.
+                held = n < 2 ? 0 : Math.max(1, Math.min(n - 1, held));
             }
             for (int i = 0; i < n; i++) {
                 (i < held ? test : train).add(stratum[i]);
@@ -51,7 +52,8 @@ public record Split(int[] train, int[] test) {
      */
     public static List<Split> folds(LabeledData data, int[] rows, int k, long seed) {
         if (k < 2) {
-            throw new InvalidInputException("folds = " + k + " is not valid; cross-validation needs at least 2 folds");
+            throw new InvalidInputException("folds = " + k + " is not valid; cross-validation needs at least 2 folds "
+                    + "(0 for none)");
         }
         if (rows.length < k) {
             throw new InvalidInputException(String.format(
@@ -64,15 +66,20 @@ public record Split(int[] train, int[] test) {
         }
         SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         int next = 0;
+        List<Integer> alwaysTrain = new ArrayList<>();
         for (int[] stratum : strata(data, rows)) {
             shuffle(stratum, random);
+            if (data.task() == Task.CLASSIFICATION && stratum.length < 2) {
+                alwaysTrain.add(stratum[0]); // validating it would score a class its fold never trained on
+                continue;
+            }
             for (int row : stratum) {
                 folds.get(next++ % k).add(row); // round robin across strata keeps fold sizes within one
             }
         }
         List<Split> splits = new ArrayList<>(k);
         for (int i = 0; i < k; i++) {
-            List<Integer> train = new ArrayList<>();
+            List<Integer> train = new ArrayList<>(alwaysTrain);
             for (int j = 0; j < k; j++) {
                 if (j != i) {
                     train.addAll(folds.get(j));

@@ -116,6 +116,11 @@ class BadInputCatalogueTest {
                         r -> spec(label(r, "kind"), s -> s.withMissing(MissingPolicy.MEAN)),
                         List.of("data.csv: column 'x' has no values in the 4 training rows, so it cannot be learned or "
                                 + "imputed; exclude it (--exclude x)")),
+                new Case("negative folds", null, r -> config(r, c -> c.withFolds(-1)),
+                        List.of("folds = -1 is not valid; cross-validation needs at least 2 folds (0 for none)")),
+                new Case("a feature named twice", null,
+                        r -> spec(r, s -> s.withFeatures(List.of("petal_length", "petal_length"))),
+                        List.of("the feature list [petal_length, petal_length] names a column twice")),
                 new Case("unknown categorical column", null, r -> spec(r, s -> s.withCategorical(List.of("colour"))),
                         List.of("no column 'colour' (named in the categorical columns)")))
                 .map(Arguments::of);

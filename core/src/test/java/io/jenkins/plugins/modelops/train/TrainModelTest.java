@@ -161,6 +161,26 @@ class TrainModelTest {
     }
 
     @Test
+    void aOneRowClassTrainsButIsNeverScoredAndNumericLabelsNameClassesByValue() throws IOException {
+        Path data = dir.resolve("rare.csv");
+        StringBuilder csv = new StringBuilder("x,y,kind\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i).append(',').append(i % 7).append(',').append(i % 2 == 0 ? "1" : "2.0").append('\n');
+        }
+        csv.append("100,3,3\n"); // class 3 has a single row
+        Files.writeString(data, csv);
+
+        TrainModel.Outcome outcome = train(TrainingConfig.of(data, DataSpec.of("kind")).withAlgorithm(Algorithm.CART)
+                .withTestFraction(0.5).withFolds(4), "rare");
+
+        assertThat(outcome.bundle().schema().label().classes()).containsExactly("1", "2", "3");
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> perClass = (Map<String, Map<String, Object>>) outcome.bundle().metrics()
+                .asMap().get("per_class");
+        assertThat(((Number) perClass.get("3").get("support")).intValue()).isZero();
+    }
+
+    @Test
     void inferredTaskCanBeOverridden() {
         TrainingConfig wine = TrainingConfig.of(Examples.wine(), DataSpec.of("quality")).withAlgorithm(Algorithm.CART);
 

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.security.SecureRandom;
 import java.util.function.LongSupplier;
 
 /**
@@ -95,9 +95,20 @@ public final class FeedbackCache {
         return segments.length == 1 ? segments[0] : segments[(base.hashCode() & 0x7fffffff) % segments.length];
     }
 
-    /** A version-4 UUID from a thread-local generator: SecureRandom would serialize every request on one lock. */
+    /**
+     * A version-4 UUID from a per-thread DRBG: unguessable (ids authorize feedback, so ThreadLocalRandom, whose
+     * state one id reveals, will not do), and uncontended (the default SecureRandom shares one lock).
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    });
+
     private static String newId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
+        SecureRandom random = RANDOM.get();
         long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb).toString();

@@ -45,6 +45,7 @@ final class InferenceApi extends Handler.Abstract {
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .build();
+    private static final int SMALL_BODY = 64 * 1024;
     private static final byte[] NOOP = "{\"ok\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private final ServerConfig config;
@@ -92,8 +93,9 @@ final class InferenceApi extends Handler.Abstract {
     }
 
     void ready(Predictor loaded) {
-        this.requests = new Requests(loaded, config.strict());
+        // predictor first: a request that sees requests() set must also see the predictor.
         this.predictor = loaded;
+        this.requests = new Requests(loaded, config.strict());
     }
 
     void stopping() {
@@ -460,8 +462,9 @@ final class InferenceApi extends Handler.Abstract {
         }
         byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
-            if (declared >= 0) {
-                // The usual case: one exact buffer, no growing and copying.
+            if (declared >= 0 && declared <= SMALL_BODY) {
+                // The usual case: one exact buffer, no growing and copying. Larger declared lengths are read as the
+                // bytes arrive, so a client that declares 8 MiB and stalls does not hold 8 MiB of heap.
                 bytes = new byte[(int) declared];
                 int read = in.readNBytes(bytes, 0, bytes.length);
                 if (read < bytes.length) {

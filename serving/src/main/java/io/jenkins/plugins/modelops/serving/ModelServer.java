@@ -108,6 +108,11 @@ public final class ModelServer implements AutoCloseable {
         } catch (RuntimeException e) {
             jetty.stop();
             throw e;
+        } catch (Error e) {
+            // e.g. UnsatisfiedLinkError for XGBoost without libgomp: stop Jetty so the process exits, rather than
+            // stay live and never ready, which no liveness probe would restart.
+            jetty.stop();
+            throw new IllegalStateException("the model could not be loaded: " + e, e);
         }
         Runtime runtime = Runtime.getRuntime();
         log.info("model_loaded", "model " + name + " " + version + " loaded; ready", "model", name, "version", version,

@@ -181,7 +181,11 @@ final class Requests {
                 throw bad(where + " has shape " + shapeNode + "; dimensions are non-negative whole numbers");
             }
             shape[d] = dim.asLong();
-            size = Math.multiplyExact(size, shape[d]);
+            try {
+                size = Math.multiplyExact(size, shape[d]);
+            } catch (ArithmeticException e) {
+                throw bad(where + " has shape " + shapeNode + ", more elements than any request can hold");
+            }
         }
         JsonNode data = input.get("data");
         if (data == null || !data.isArray()) {

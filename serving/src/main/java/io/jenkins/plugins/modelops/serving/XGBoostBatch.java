@@ -54,8 +54,14 @@ abstract class XGBoostBatch<T extends Output<T>> extends XGBoostTrainer<T> {
                 : (XGBoostOutputConverter) new XGBoostRegressionConverter();
         return examples -> {
             try {
-                XGBoostTrainer.DMatrixTuple<T> matrix = convertExamples(examples, model.getFeatureIDMap());
-                List<Booster> boosters = pool.take();
+                List<Booster> boosters = pool.take(); // before the DMatrix exists, so an interrupt cannot leak it
+                XGBoostTrainer.DMatrixTuple<T> matrix;
+                try {
+                    matrix = convertExamples(examples, model.getFeatureIDMap());
+                } catch (RuntimeException | XGBoostError e) {
+                    pool.add(boosters);
+                    throw e;
+                }
                 try {
                     List<float[][]> outputs = new ArrayList<>(boosters.size());
                     for (Booster booster : boosters) {

@@ -74,6 +74,9 @@ class BadInputTest {
                         400, "instances[1] has 3 values, but the model takes 4 features in this order: sepal_length, "
                                 + "sepal_width, petal_length, petal_width"),
                 arguments("v2 without inputs", infer, "{\"instances\": []}", 400, "'inputs' is missing"),
+                arguments("v2 shape beyond any size", infer, "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", "
+                        + "\"shape\": [4611686018427387904, 4], \"data\": [5.1]}]}", 400,
+                        "input 'x' has shape [4611686018427387904,4], more elements than any request can hold"),
                 arguments("v2 shape and data disagree", infer, "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", "
                         + "\"shape\": [2, 4], \"data\": [5.1, 3.5, 1.4, 0.2]}]}", 400,
                         "input 'x' has shape [2, 4] (8 values) but 4 values in 'data'"),

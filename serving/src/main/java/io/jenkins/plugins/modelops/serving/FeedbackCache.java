@@ -130,11 +130,12 @@ public final class FeedbackCache {
             }
             entries.put(base, entry);
             held += entry.results.size();
-            // Insertion order is expiry order: drop expired entries from the head, then the oldest over capacity.
+            // Insertion order is expiry order: drop expired entries from the head, then the oldest over capacity. The
+            // new entry itself stays even if it alone is over capacity: its ids were just handed to the client.
             Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
             while (it.hasNext()) {
                 Entry head = it.next().getValue();
-                if (held > capacity || head.expiresAt - now <= 0) {
+                if (head != entry && (held > capacity || head.expiresAt - now <= 0)) {
                     it.remove();
                     held -= head.results.size();
                 } else {

@@ -27,6 +27,18 @@ class FeedbackCacheTest {
     }
 
     @Test
+    void aRequestLargerThanTheCacheKeepsItsOwnPredictions() {
+        FeedbackCache cache = new FeedbackCache(3, 1_000, () -> 0);
+        String[] small = cache.put(List.of(SETOSA));
+        String[] large = cache.put(List.of(SETOSA, VIRGINICA, SETOSA, VIRGINICA, SETOSA));
+
+        assertThat(cache.take(small[0])).isNull();
+        assertThat(cache.take(large[3])).isSameAs(VIRGINICA);
+        cache.put(List.of(SETOSA));
+        assertThat(cache.take(large[4])).as("evicted by the next request, as the oldest").isNull();
+    }
+
+    @Test
     void idsOfABatchShareTheRequestsUuid() {
         FeedbackCache cache = new FeedbackCache(100, 1_000, () -> 0);
         String single = cache.put(List.of(SETOSA))[0];

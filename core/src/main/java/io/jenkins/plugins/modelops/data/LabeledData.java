@@ -107,6 +107,18 @@ public final class LabeledData {
             columns.add(column(table, spec, rows, featureColumns.get(f), dropped > 0));
         }
 
+        // One-hot features are named column=category: a column already named so would collide with one in Tribuo.
+        Set<String> textColumns = new HashSet<>();
+        columns.stream().filter(c -> c.type() == ColumnType.CATEGORICAL).forEach(c -> textColumns.add(c.name()));
+        for (Column c : columns) {
+            int eq = c.name().indexOf('=');
+            if (eq > 0 && textColumns.contains(c.name().substring(0, eq))) {
+                throw new InvalidInputException(String.format("%s: column '%s' has the name of a one-hot feature of the "
+                        + "text column '%s'; rename it (or exclude it with --exclude)", table.source(), c.name(),
+                        c.name().substring(0, eq)));
+            }
+        }
+
         // The label: its type decides the task unless the user said.
         boolean numericLabel = true;
         for (int row : rows) {

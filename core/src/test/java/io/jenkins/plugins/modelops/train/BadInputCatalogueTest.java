@@ -121,6 +121,10 @@ class BadInputCatalogueTest {
                 new Case("a feature named twice", null,
                         r -> spec(r, s -> s.withFeatures(List.of("petal_length", "petal_length"))),
                         List.of("the feature list [petal_length, petal_length] names a column twice")),
+                new Case("a column named like a one-hot feature", "color,color=red,kind\nred,1,a\nblue,0,b\nred,1,a\nblue,0,b\n",
+                        r -> label(r, "kind"),
+                        List.of("data.csv: column 'color=red' has the name of a one-hot feature of the text column "
+                                + "'color'; rename it")),
                 new Case("unknown categorical column", null, r -> spec(r, s -> s.withCategorical(List.of("colour"))),
                         List.of("no column 'colour' (named in the categorical columns)")))
                 .map(Arguments::of);

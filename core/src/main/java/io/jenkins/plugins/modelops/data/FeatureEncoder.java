@@ -63,6 +63,22 @@ public final class FeatureEncoder {
     public <T extends Output<T>> Example<T> encode(Map<String, ?> values, T output, boolean strict) {
         double[] numbers = new double[width];
         String[] texts = new String[width];
+        read(values, strict, numbers, texts);
+        return build(output, numbers, texts);
+    }
+
+    /**
+     * A request straight into a model's feature vector (see {@link Layout}): the same checks and values as {@link
+     * #encode(Map, Output, boolean)}, without building an example.
+     */
+    public double[] vector(Map<String, ?> values, boolean strict, Layout layout) {
+        double[] numbers = new double[width];
+        String[] texts = new String[width];
+        read(values, strict, numbers, texts);
+        return place(numbers, texts, layout);
+    }
+
+    private void read(Map<String, ?> values, boolean strict, double[] numbers, String[] texts) {
         for (String name : values.keySet()) {
             if (!index.containsKey(name)) {
                 throw new InvalidInputException("unknown feature '" + name + "'; the model's features are: "
@@ -78,7 +94,6 @@ public final class FeatureEncoder {
                 texts[f] = category(spec, value, strict);
             }
         }
-        return build(output, numbers, texts);
     }
 
     /**
@@ -86,6 +101,15 @@ public final class FeatureEncoder {
      * whose features are all numeric.
      */
     public <T extends Output<T>> Example<T> encode(double[] row, T output, boolean strict) {
+        return build(output, readRow(row, strict), new String[width]);
+    }
+
+    /** A row of numbers in schema order straight into a model's feature vector; see {@link #vector(Map, boolean, Layout)}. */
+    public double[] vector(double[] row, boolean strict, Layout layout) {
+        return place(readRow(row, strict), new String[width], layout);
+    }
+
+    private double[] readRow(double[] row, boolean strict) {
         if (row.length != width) {
             throw new InvalidInputException("a row has " + row.length + " values, but the model takes " + width
                     + " features in this order: " + String.join(", ", schema.featureNames()));
@@ -99,7 +123,7 @@ public final class FeatureEncoder {
             }
             numbers[f] = number(spec, row[f], strict);
         }
-        return build(output, numbers, new String[width]);
+        return numbers;
     }
 
     private double number(FeatureSpec spec, Object value, boolean strict) {
@@ -154,14 +178,8 @@ public final class FeatureEncoder {
         for (int f = 0; f < width; f++) {
             FeatureSpec spec = features.get(f);
             if (spec.isNumeric()) {
-                double v = Double.isNaN(numbers[f]) ? spec.mean() : numbers[f];
-                if (spec.bins() != null) {
-                    v = Binning.bin(spec.bins(), v);
-                } else if (schema.standardize()) {
-                    v = spec.std() > 0 ? (v - spec.mean()) / spec.std() : 0;
-                }
                 names[n] = spec.name();
-                values[n++] = v;
+                values[n++] = modelValue(spec, numbers[f]);
                 known++;
             } else if (texts[f] != null) {
                 known += categories.get(f).contains(texts[f]) ? 1 : 0;
@@ -169,16 +187,100 @@ public final class FeatureEncoder {
                 values[n++] = 1.0;
             }
         }
-        if (known == 0) {
-            throw new InvalidInputException("none of the row's values is known to the model (every category is new: "
-                    + String.join(", ", java.util.Arrays.stream(texts).filter(java.util.Objects::nonNull).toList())
-                    + "); the model cannot predict from it");
-        }
+        requireKnown(known, texts);
         if (n < width) {
             names = java.util.Arrays.copyOf(names, n);
             values = java.util.Arrays.copyOf(values, n);
         }
         return new ArrayExample<>(output, names, values);
+    }
+
+    /** What {@link #build} would make, placed by feature id: the example's features, NaN for all others. */
+    private double[] place(double[] numbers, String[] texts, Layout layout) {
+        double[] vector = new double[layout.size];
+        java.util.Arrays.fill(vector, Double.NaN);
+        int known = 0;
+        for (int f = 0; f < width; f++) {
+            FeatureSpec spec = features.get(f);
+            if (spec.isNumeric()) {
+                int id = layout.numeric[f];
+                if (id >= 0) {
+                    vector[id] = modelValue(spec, numbers[f]);
+                }
+                known++;
+            } else if (texts[f] != null) {
+                known += categories.get(f).contains(texts[f]) ? 1 : 0;
+                Integer id = layout.categories.get(f).get(texts[f]);
+                if (id != null) {
+                    vector[id] = 1.0;
+                }
+            }
+        }
+        requireKnown(known, texts);
+        return vector;
+    }
+
+    /** A numeric feature's value in the model: the mean where missing, then its bin (trees) or z-score (linear). */
+    private double modelValue(FeatureSpec spec, double raw) {
+        double v = Double.isNaN(raw) ? spec.mean() : raw;
+        if (spec.bins() != null) {
+            return Binning.bin(spec.bins(), v);
+        }
+        if (schema.standardize()) {
+            return spec.std() > 0 ? (v - spec.mean()) / spec.std() : 0;
+        }
+        return v;
+    }
+
+    private static void requireKnown(int known, String[] texts) {
+        if (known == 0) {
+            throw new InvalidInputException("none of the row's values is known to the model (every category is new: "
+                    + String.join(", ", java.util.Arrays.stream(texts).filter(java.util.Objects::nonNull).toList())
+                    + "); the model cannot predict from it");
+        }
+    }
+
+    /**
+     * Where each of the schema's features lands in a model's feature vector, whose slot {@code i} is the model's
+     * feature {@code i} (Tribuo's feature id): a numeric feature's id, and the id of each {@code name=category}
+     * one-hot feature. Names the model never saw (dropped by Tribuo too) have no slot.
+     */
+    public Layout layout(java.util.function.ToIntFunction<String> idOf, int size) {
+        int[] numeric = new int[width];
+        List<Map<String, Integer>> byCategory = new java.util.ArrayList<>(width);
+        for (int f = 0; f < width; f++) {
+            FeatureSpec spec = features.get(f);
+            numeric[f] = spec.isNumeric() ? idOf.applyAsInt(spec.name()) : -1;
+            Map<String, Integer> ids = new HashMap<>();
+            if (!spec.isNumeric()) {
+                for (String category : spec.categories()) {
+                    int id = idOf.applyAsInt(spec.name() + "=" + category);
+                    if (id >= 0) {
+                        ids.put(category, id);
+                    }
+                }
+            }
+            byCategory.add(Map.copyOf(ids));
+        }
+        return new Layout(numeric, List.copyOf(byCategory), size);
+    }
+
+    /** See {@link #layout}. */
+    public static final class Layout {
+        private final int[] numeric;
+        private final List<Map<String, Integer>> categories;
+        private final int size;
+
+        private Layout(int[] numeric, List<Map<String, Integer>> categories, int size) {
+            this.numeric = numeric;
+            this.categories = categories;
+            this.size = size;
+        }
+
+        /** The length of the vectors: the model's number of features. */
+        public int size() {
+            return size;
+        }
     }
 
     private static String describe(Object value) {

@@ -21,7 +21,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.tribuo.Example;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,7 +54,7 @@ final class InferenceApi extends Handler.Abstract {
     private final ServingMetrics metrics;
     private final FeedbackCache feedback;
     private final JsonLog log;
-    private final byte[] modelMetadata;
+    private volatile byte[] modelMetadata;
     private volatile Predictor predictor;
     private volatile Requests requests;
     private volatile boolean stopping;
@@ -78,8 +77,15 @@ final class InferenceApi extends Handler.Abstract {
     private record Route(Endpoint endpoint, String model) {
     }
 
-    private record Reply(int status, String contentType, byte[] body) {
+    /** A response; {@code jsonLength} >= 0 when binary tensor data follows a JSON header of that length. */
+    private record Reply(int status, String contentType, byte[] body, int jsonLength) {
+        Reply(int status, String contentType, byte[] body) {
+            this(status, contentType, body, -1);
+        }
     }
+
+    /** The binary tensor data extension's header: the length of the JSON at the start of a body with binary data. */
+    static final String INFERENCE_HEADER_LENGTH = "Inference-Header-Content-Length";
 
     InferenceApi(ServerConfig config, ModelBundle bundle, ServingMetrics metrics, FeedbackCache feedback, JsonLog log) {
         this.config = config;
@@ -89,12 +95,13 @@ final class InferenceApi extends Handler.Abstract {
         this.metrics = metrics;
         this.feedback = feedback;
         this.log = log;
-        this.modelMetadata = bytes(metadata());
+        this.modelMetadata = bytes(metadata(null));
     }
 
     void ready(Predictor loaded) {
         // predictor first: a request that sees requests() set must also see the predictor.
         this.predictor = loaded;
+        this.modelMetadata = bytes(metadata(loaded.kernel()));
         this.requests = new Requests(loaded, config.strict());
     }
 
@@ -146,6 +153,9 @@ final class InferenceApi extends Handler.Abstract {
         response.setStatus(reply.status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body.length);
+        if (reply.jsonLength >= 0) {
+            response.getHeaders().put(INFERENCE_HEADER_LENGTH, Integer.toString(reply.jsonLength));
+        }
         response.write(true, ByteBuffer.wrap(reply.body), callback);
         return true;
     }
@@ -209,7 +219,7 @@ final class InferenceApi extends Handler.Abstract {
                         : JSON.createObjectNode().put("name", name).put("ready", isReady()));
             case SERVER:
                 ObjectNode server = JSON.createObjectNode().put("name", "modelops-serving").put("version", Versions.modelops());
-                server.putArray("extensions");
+                server.putArray("extensions").add("binary_tensor_data");
                 return json(200, server);
             case MODEL: return new Reply(200, "application/json", modelMetadata);
             case V1_MODELS:
@@ -220,11 +230,11 @@ final class InferenceApi extends Handler.Abstract {
                 ServingMetrics.Exposition exposition = metrics.scrape(request.getHeaders().get(HttpHeader.ACCEPT));
                 return new Reply(200, exposition.contentType(), exposition.body());
             case NOOP_ENDPOINT:
-                body(request);
+                json(read(request), 0, -1);
                 return new Reply(200, "application/json", NOOP);
-            case INFER: return infer(body(request));
-            case PREDICT: return predict(body(request));
-            case FEEDBACK: return feedback(body(request));
+            case INFER: return infer(request);
+            case PREDICT: return predict(json(read(request), 0, -1));
+            case FEEDBACK: return feedback(json(read(request), 0, -1));
             default: throw new IllegalStateException(route.endpoint.name());
         }
     }
@@ -286,44 +296,185 @@ final class InferenceApi extends Handler.Abstract {
         return new Reply(200, "application/json", bytes.toByteArray());
     }
 
-    private Reply infer(JsonNode root) {
+    private Reply infer(Request request) throws IOException {
+        byte[] body = read(request);
+        String declared = request.getHeaders().get(INFERENCE_HEADER_LENGTH);
+        JsonNode root;
+        ByteBuffer binary = null;
+        if (declared == null) {
+            root = json(body, 0, -1);
+        } else {
+            int jsonLength;
+            try {
+                jsonLength = Integer.parseInt(declared.strip());
+            } catch (NumberFormatException e) {
+                jsonLength = -1;
+            }
+            if (jsonLength <= 0 || jsonLength > body.length) {
+                throw Requests.bad(INFERENCE_HEADER_LENGTH + " is '" + declared + "', but the body has " + body.length
+                        + " bytes; it is the length in bytes of the JSON header at the start of the body");
+            }
+            root = json(body, 0, jsonLength);
+            binary = ByteBuffer.wrap(body, jsonLength, body.length - jsonLength).slice();
+        }
         Requests parse = requests();
-        List<Predictor.Result> results = predictor.predict(parse.inputs(root));
-        int n = results.size();
-        ObjectNode out = JSON.createObjectNode().put("model_name", name).put("model_version", version);
+        List<Output> outputs = requestedOutputs(root);
+        List<Predictor.Result> results = predictor.predict(parse.inputs(root, binary));
         String[] predictionIds = remember(results);
         JsonNode requestId = root.get("id");
-        out.put("id", requestId != null && requestId.isTextual() ? requestId.asText()
-                : n == 1 ? predictionIds[0] : predictionIds[0].substring(0, predictionIds[0].lastIndexOf('-')));
-        ArrayNode ids = out.putObject("parameters").putArray("prediction_ids");
-        for (String id : predictionIds) {
-            ids.add(id);
+        String id = requestId != null && requestId.isTextual() ? requestId.asText()
+                : results.size() == 1 ? predictionIds[0]
+                : predictionIds[0].substring(0, predictionIds[0].lastIndexOf('-'));
+        return inferReply(id, predictionIds, results, outputs);
+    }
+
+    /** An output to return, and whether as binary data (the binary tensor data extension) or in JSON. */
+    private record Output(String name, boolean binary) {
+    }
+
+    /**
+     * The request's {@code outputs} (all of the model's outputs if absent), each binary if its {@code
+     * parameters.binary_data} says so, or else if the request's {@code parameters.binary_data_output} does.
+     */
+    private List<Output> requestedOutputs(JsonNode root) {
+        List<String> names = predictor.classification() ? List.of("label", "scores") : List.of("value");
+        JsonNode all = root.path("parameters").get("binary_data_output");
+        if (all != null && !all.isBoolean()) {
+            throw Requests.bad("parameters.binary_data_output is " + Requests.kind(all) + "; it is true or false");
         }
-        ArrayNode outputs = out.putArray("outputs");
-        if (predictor.classification()) {
-            List<String> classes = predictor.classes();
-            ObjectNode label = outputs.addObject().put("name", "label").put("datatype", "BYTES");
-            label.putArray("shape").add(n);
-            ArrayNode labels = label.putArray("data");
-            ObjectNode scores = outputs.addObject().put("name", "scores").put("datatype", "FP64");
-            scores.putArray("shape").add(n).add(classes.size());
-            scores.putObject("parameters").put("classes", String.join(",", classes));
-            ArrayNode scoreData = scores.putArray("data");
-            for (Predictor.Result result : results) {
-                labels.add(result.label());
-                for (double score : result.scores()) {
-                    scoreData.add(score);
+        boolean binaryByDefault = all != null && all.asBoolean();
+        JsonNode requested = root.get("outputs");
+        if (requested == null) {
+            return names.stream().map(name -> new Output(name, binaryByDefault)).toList();
+        }
+        if (!requested.isArray() || requested.isEmpty()) {
+            throw Requests.bad("'outputs' must be a non-empty array like [{\"name\": \"" + names.get(0) + "\"}], got "
+                    + Requests.kind(requested) + "; leave it out to get every output");
+        }
+        List<Output> outputs = new java.util.ArrayList<>();
+        for (int i = 0; i < requested.size(); i++) {
+            JsonNode output = requested.get(i);
+            JsonNode name = output.get("name");
+            if (name == null || !name.isTextual() || !names.contains(name.asText())) {
+                throw Requests.bad("outputs[" + i + "] names " + (name == null ? "nothing" : Requests.kind(name))
+                        + "; this model's outputs are: " + String.join(", ", names));
+            }
+            if (outputs.stream().anyMatch(o -> o.name.equals(name.asText()))) {
+                throw Requests.bad("outputs[" + i + "] asks for '" + name.asText() + "' a second time");
+            }
+            JsonNode binary = output.path("parameters").get("binary_data");
+            if (binary != null && !binary.isBoolean()) {
+                throw Requests.bad("outputs[" + i + "].parameters.binary_data is " + Requests.kind(binary)
+                        + "; it is true or false");
+            }
+            outputs.add(new Output(name.asText(), binary == null ? binaryByDefault : binary.asBoolean()));
+        }
+        return outputs;
+    }
+
+    /** The v2 response, streamed: JSON header, then the binary outputs' bytes in the order of the header. */
+    private Reply inferReply(String id, String[] predictionIds, List<Predictor.Result> results, List<Output> outputs)
+            throws IOException {
+        int n = results.size();
+        List<String> classes = predictor.classes();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 64 * n);
+        List<byte[]> binaries = new java.util.ArrayList<>();
+        try (JsonGenerator out = JSON.createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeStringField("model_name", name);
+            out.writeStringField("model_version", version);
+            out.writeStringField("id", id);
+            out.writeObjectFieldStart("parameters");
+            out.writeArrayFieldStart("prediction_ids");
+            for (String predictionId : predictionIds) {
+                out.writeString(predictionId);
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+            out.writeArrayFieldStart("outputs");
+            for (Output output : outputs) {
+                out.writeStartObject();
+                out.writeStringField("name", output.name);
+                out.writeStringField("datatype", output.name.equals("label") ? "BYTES" : "FP64");
+                out.writeArrayFieldStart("shape");
+                out.writeNumber(n);
+                if (output.name.equals("scores")) {
+                    out.writeNumber(classes.size());
                 }
+                out.writeEndArray();
+                byte[] binary = output.binary ? binaryOutput(output.name, results) : null;
+                if (binary != null || output.name.equals("scores")) {
+                    out.writeObjectFieldStart("parameters");
+                    if (output.name.equals("scores")) {
+                        out.writeStringField("classes", String.join(",", classes));
+                    }
+                    if (binary != null) {
+                        out.writeNumberField("binary_data_size", binary.length);
+                        binaries.add(binary);
+                    }
+                    out.writeEndObject();
+                }
+                if (binary == null) {
+                    out.writeArrayFieldStart("data");
+                    for (Predictor.Result result : results) {
+                        switch (output.name) {
+                            case "label" -> out.writeString(result.label());
+                            case "scores" -> {
+                                for (double score : result.scores()) {
+                                    out.writeNumber(score);
+                                }
+                            }
+                            default -> out.writeNumber(result.value());
+                        }
+                    }
+                    out.writeEndArray();
+                }
+                out.writeEndObject();
             }
-        } else {
-            ObjectNode value = outputs.addObject().put("name", "value").put("datatype", "FP64");
-            value.putArray("shape").add(n);
-            ArrayNode values = value.putArray("data");
+            out.writeEndArray();
+            out.writeEndObject();
+        }
+        if (binaries.isEmpty()) {
+            return new Reply(200, "application/json", bytes.toByteArray());
+        }
+        int jsonLength = bytes.size();
+        for (byte[] binary : binaries) {
+            bytes.write(binary);
+        }
+        return new Reply(200, "application/octet-stream", bytes.toByteArray(), jsonLength);
+    }
+
+    /** One output's values as binary tensor data: little-endian FP64, or BYTES as a uint32 length and UTF-8. */
+    private byte[] binaryOutput(String output, List<Predictor.Result> results) {
+        if (output.equals("label")) {
+            List<String> classes = predictor.classes();
+            byte[][] encoded = new byte[classes.size()][];
+            for (int c = 0; c < encoded.length; c++) {
+                encoded[c] = classes.get(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            ByteArrayOutputStream labels = new ByteArrayOutputStream(results.size() * 16);
+            ByteBuffer length = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             for (Predictor.Result result : results) {
-                values.add(result.value());
+                int c = classes.indexOf(result.label());
+                byte[] label = c >= 0 ? encoded[c] : result.label().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                labels.write(length.putInt(0, label.length).array(), 0, 4);
+                labels.write(label, 0, label.length);
+            }
+            return labels.toByteArray();
+        }
+        boolean scores = output.equals("scores");
+        int width = scores ? predictor.classes().size() : 1;
+        ByteBuffer values = ByteBuffer.allocate(8 * width * results.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (Predictor.Result result : results) {
+            if (scores) {
+                for (double score : result.scores()) {
+                    values.putDouble(score);
+                }
+            } else {
+                values.putDouble(result.value());
             }
         }
-        return json(200, out);
+        return values.array();
     }
 
     /** Seldon-style ground truth for one prediction id, or the evaluate form that predicts and scores at once. */
@@ -337,7 +488,7 @@ final class InferenceApi extends Handler.Abstract {
                 throw Requests.bad("the evaluate form needs 'labels': an array with the true "
                         + (classification ? "class" : "value") + " of every instance");
             }
-            List<Example<?>> examples = parse.instances(root, "instances");
+            List<double[]> examples = parse.instances(root, "instances");
             if (truths.size() != examples.size()) {
                 throw Requests.bad("'labels' has " + truths.size() + " entries but 'instances' has "
                         + examples.size() + "; give one per instance");
@@ -453,7 +604,7 @@ final class InferenceApi extends Handler.Abstract {
         }
     }
 
-    private JsonNode body(Request request) throws IOException {
+    private byte[] read(Request request) {
         long limit = config.maxBodyBytes();
         long declared = request.getLength();
         if (declared > limit) {
@@ -484,13 +635,20 @@ final class InferenceApi extends Handler.Abstract {
         if (bytes.length == 0) {
             throw Requests.bad("request body is empty; expected a JSON object");
         }
+        return bytes;
+    }
+
+    /** The JSON object in {@code bytes[offset, offset + length)}; length -1 for the whole body. */
+    private static JsonNode json(byte[] bytes, int offset, int length) {
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = JSON.readTree(bytes, offset, length < 0 ? bytes.length - offset : length);
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();
             throw Requests.bad("request body is not valid JSON" + where + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // reading a byte array does no I/O
         }
         if (root == null || !root.isObject()) {
             throw Requests.bad("request body must be a JSON object, got " + (root == null ? "nothing" : Requests.kind(root)));
@@ -498,7 +656,8 @@ final class InferenceApi extends Handler.Abstract {
         return root;
     }
 
-    private ObjectNode metadata() {
+    /** The v2 model metadata; {@code kernel} (null while loading) says how predictions are computed. */
+    private ObjectNode metadata(String kernel) {
         ObjectNode out = JSON.createObjectNode().put("name", name).put("platform", "tribuo");
         out.putArray("versions").add(version);
         ArrayNode inputs = out.putArray("inputs");
@@ -526,6 +685,9 @@ final class InferenceApi extends Handler.Abstract {
         out.putObject("parameters").put("model_id", bundle.manifest().modelId())
                 .put("algorithm", bundle.manifest().algorithm()).put("task", bundle.manifest().task())
                 .put("label", bundle.manifest().label()).put("strict", config.strict());
+        if (kernel != null) {
+            ((ObjectNode) out.get("parameters")).put("kernel", kernel);
+        }
         return out;
     }
 

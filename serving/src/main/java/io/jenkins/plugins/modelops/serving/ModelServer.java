@@ -103,8 +103,10 @@ public final class ModelServer implements AutoCloseable {
                 "url", server.baseUri().toString(), "tls", config.tlsCert() != null, "strict", config.strict());
 
         long t1 = System.nanoTime();
+        Predictor predictor;
         try {
-            api.ready(Predictor.load(bundle));
+            predictor = Predictor.load(bundle);
+            api.ready(predictor);
         } catch (RuntimeException e) {
             jetty.stop();
             throw e;
@@ -116,7 +118,7 @@ public final class ModelServer implements AutoCloseable {
         }
         Runtime runtime = Runtime.getRuntime();
         log.info("model_loaded", "model " + name + " " + version + " loaded; ready", "model", name, "version", version,
-                "load_ms", (System.nanoTime() - t1) / 1_000_000, "startup_ms", (System.nanoTime() - t0) / 1_000_000,
+                "kernel", predictor.kernel(), "load_ms", (System.nanoTime() - t1) / 1_000_000, "startup_ms", (System.nanoTime() - t0) / 1_000_000,
                 "heap_used_mib", (runtime.totalMemory() - runtime.freeMemory()) >> 20);
         return server;
     }

@@ -5,11 +5,14 @@ import io.jenkins.plugins.modelops.data.FeatureEncoder;
 import io.jenkins.plugins.modelops.data.ModelSchema;
 import io.jenkins.plugins.modelops.data.Task;
 import org.tribuo.Example;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.impl.ArrayExample;
 import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
+import org.tribuo.common.xgboost.XGBoostModel;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 
@@ -18,8 +21,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A loaded model with its encoder: requests in, {@link Result}s out, one batch per request. Thread-safe: Tribuo's
- * linear and tree models are immutable at prediction time, XGBoost goes through {@link XGBoostBatch}.
+ * A loaded model with its encoder: requests in, {@link Result}s out, one batch per request. Thread-safe.
+ *
+ * <p>Predictions come from a {@link Kernel}. Linear SGD models and XGBoost tree ensembles get a compiled kernel
+ * ({@link LinearKernel}, {@link XGBoostTrees}) that computes what Tribuo computes on flat arrays, without Tribuo's
+ * per-row objects or XGBoost's per-call native matrix; other models (CART, random forest, liblinear) use Tribuo's
+ * predict. A compiled kernel is used only after it has agreed with the reference (Tribuo, or native XGBoost) on
+ * probe rows drawn from the schema's ranges and categories; if it does not, the server keeps the reference and says
+ * so in {@link #kernel()}.
  */
 public final class Predictor {
 
@@ -30,28 +39,63 @@ public final class Predictor {
     public record Result(String label, double[] scores, double value) {
     }
 
-    /** Predicts a batch of encoded examples, in order. */
+    /**
+     * Predicts a batch of encoded rows, in order. A row is the model's feature vector: slot {@code i} holds Tribuo's
+     * feature {@code i}, NaN where the example would not have that feature (an unseen or absent category).
+     */
     @FunctionalInterface
-    interface Batch<T extends Output<T>> {
-        List<Prediction<T>> predict(List<Example<T>> examples);
+    interface Kernel {
+        List<Result> predict(List<double[]> rows);
     }
+
+    /** How many probe rows a compiled kernel must agree on, and how closely (float trees round at 1e-7). */
+    static final int PROBES = 256;
+    private static final double LINEAR_TOLERANCE = 1e-9;
+    private static final double TREE_TOLERANCE = 1e-5;
 
     private final ModelSchema schema;
     private final FeatureEncoder encoder;
+    private final FeatureEncoder.Layout layout;
+    private final String[] featureNames; // by Tribuo feature id
     private final boolean classification;
     private final List<String> classes;
     private final Output<?> unknown;
-    private final Batch<?> batch;
+    private final Kernel kernel;
+    private final Kernel reference;
+    private final String kernelName;
 
     private <T extends Output<T>> Predictor(ModelSchema schema, Model<T> model) {
         this.schema = schema;
         this.encoder = new FeatureEncoder(schema);
+        ImmutableFeatureMap ids = model.getFeatureIDMap();
+        this.layout = encoder.layout(ids::getID, ids.size());
+        this.featureNames = new String[ids.size()];
+        for (int id = 0; id < featureNames.length; id++) {
+            featureNames[id] = ids.get(id).getName();
+        }
         this.classification = schema.task() == Task.CLASSIFICATION;
         this.classes = classification ? List.copyOf(schema.label().classes()) : List.of();
         this.unknown = classification ? LabelFactory.UNKNOWN_LABEL : RegressionFactory.UNKNOWN_REGRESSOR;
-        Batch<T> xgboost = XGBoostBatch.of(model, classification);
-        Batch<T> tribuo = model::predict;
-        this.batch = xgboost != null ? xgboost : tribuo;
+        this.reference = reference(model);
+        String referenceName = model instanceof XGBoostModel<?> ? "xgboost-native" : "tribuo";
+        Kernel compiled = LinearKernel.of(model, classes);
+        String compiledName = "linear";
+        double tolerance = LINEAR_TOLERANCE;
+        if (compiled == null && model instanceof XGBoostModel<?> xgb) {
+            XGBoostTrees trees = XGBoostTrees.of(xgb);
+            compiled = trees == null ? null : treeKernel(trees, model);
+            compiledName = "trees";
+            tolerance = TREE_TOLERANCE;
+        }
+        String disagreement = compiled == null ? null : disagreement(compiled, reference, probes(), tolerance);
+        if (compiled != null && disagreement == null) {
+            this.kernel = compiled;
+            this.kernelName = compiledName;
+        } else {
+            this.kernel = reference;
+            this.kernelName = compiled == null ? referenceName
+                    : referenceName + " (the " + compiledName + " kernel disagreed: " + disagreement + ")";
+        }
     }
 
     /** Loads the bundle's model (protobuf only; see {@link ModelBundle#loadModel()}). */
@@ -83,27 +127,165 @@ public final class Predictor {
     }
 
     /**
-     * Encodes one request row (feature name to value). Throws {@link io.jenkins.plugins.modelops.InvalidInputException}
-     * naming the feature and the problem.
+     * Encodes one request row (feature name to value) into the model's feature vector. Throws {@link
+     * io.jenkins.plugins.modelops.InvalidInputException} naming the feature and the problem.
      */
-    public Example<?> encode(Map<String, ?> row, boolean strict) {
-        return encodeTyped(row, strict);
+    public double[] encode(Map<String, ?> row, boolean strict) {
+        return encoder.vector(row, strict, layout);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private <T extends Output<T>> Example<T> encodeTyped(Map<String, ?> row, boolean strict) {
-        return encoder.encode(row, (T) unknown, strict);
+    /**
+     * Encodes one row of numbers in schema order (v2's [N, F] tensor); only for schemas whose features are all numeric.
+     */
+    public double[] encode(double[] row, boolean strict) {
+        return encoder.vector(row, strict, layout);
     }
 
-    /** Predicts encoded rows in one batch (one native call for XGBoost). */
+    /** The Tribuo example of an encoded row: its features by name, as the model was trained on. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public List<Result> predict(List<Example<?>> examples) {
-        List<Prediction<?>> predictions = ((Batch) batch).predict(examples);
-        List<Result> results = new ArrayList<>(predictions.size());
-        for (Prediction<?> prediction : predictions) {
-            results.add(classification ? label((Prediction<Label>) prediction) : value((Prediction<Regressor>) prediction));
+    public Example<?> example(double[] row) {
+        String[] names = new String[row.length];
+        double[] values = new double[row.length];
+        int n = 0;
+        for (int id = 0; id < row.length; id++) {
+            if (!Double.isNaN(row[id])) {
+                names[n] = featureNames[id];
+                values[n++] = row[id];
+            }
         }
-        return results;
+        return new ArrayExample(unknown, java.util.Arrays.copyOf(names, n), java.util.Arrays.copyOf(values, n));
+    }
+
+    /** Predicts encoded rows in one batch. */
+    public List<Result> predict(List<double[]> rows) {
+        return kernel.predict(rows);
+    }
+
+    /**
+     * Predicts with the reference a compiled kernel was checked against: Tribuo's predict, or XGBoost's native one.
+     * For benchmarks and tests; the server uses {@link #predict}.
+     */
+    public List<Result> predictWithReference(List<double[]> rows) {
+        return reference.predict(rows);
+    }
+
+    /** Which kernel predicts: {@code linear}, {@code trees}, {@code tribuo} or {@code xgboost-native} (with why). */
+    public String kernel() {
+        return kernelName;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <T extends Output<T>> Kernel reference(Model<T> model) {
+        XGBoostBatch.Native<T> xgboost = XGBoostBatch.of(model);
+        return rows -> {
+            List<Example<T>> examples = new ArrayList<>(rows.size());
+            for (double[] row : rows) {
+                examples.add((Example<T>) example(row));
+            }
+            List<Prediction<T>> predictions = xgboost != null ? xgboost.predict(examples) : model.predict(examples);
+            List<Result> results = new ArrayList<>(predictions.size());
+            for (Prediction<T> prediction : predictions) {
+                results.add(classification ? label((Prediction<Label>) prediction)
+                        : value((Prediction<Regressor>) prediction));
+            }
+            return results;
+        };
+    }
+
+    private Kernel treeKernel(XGBoostTrees trees, Model<?> model) {
+        String[] labels = new String[trees.outputs()];
+        int[] position = new int[labels.length];
+        if (classification) {
+            for (int o = 0; o < labels.length; o++) {
+                labels[o] = ((Label) model.getOutputIDInfo().getOutput(o)).getLabel();
+                position[o] = classes.indexOf(labels[o]);
+            }
+        }
+        return rows -> {
+            double[] out = new double[labels.length];
+            List<Result> results = new ArrayList<>(rows.size());
+            for (double[] row : rows) {
+                trees.predict(row, out);
+                if (!classification) {
+                    results.add(new Result(null, null, out[0]));
+                    continue;
+                }
+                double[] scores = new double[out.length];
+                int best = 0;
+                for (int o = 0; o < out.length; o++) {
+                    scores[position[o]] = out[o];
+                    best = out[o] > out[best] ? o : best;
+                }
+                results.add(new Result(labels[best], scores, Double.NaN));
+            }
+            return results;
+        };
+    }
+
+    /**
+     * Rows spread over the schema: each numeric feature at its minimum, mean, maximum or a uniform draw in between
+     * (and missing, where the policy imputes); each categorical feature at one of its categories. Seeded, so a bundle
+     * always gets the same probes.
+     */
+    List<double[]> probes() {
+        java.util.Random random = new java.util.Random(42);
+        List<double[]> probes = new ArrayList<>(PROBES);
+        for (int p = 0; p < PROBES; p++) {
+            Map<String, Object> row = new java.util.HashMap<>();
+            for (io.jenkins.plugins.modelops.data.FeatureSpec feature : schema.features()) {
+                if (feature.isNumeric()) {
+                    int pick = random.nextInt(8);
+                    double min = feature.min();
+                    double max = feature.max();
+                    boolean imputed = schema.missing() == io.jenkins.plugins.modelops.data.MissingPolicy.MEAN;
+                    Object value = switch (pick) {
+                        case 0 -> min;
+                        case 1 -> max;
+                        case 2 -> feature.mean();
+                        case 3 -> imputed ? null : min;
+                        default -> min + random.nextDouble() * (max - min);
+                    };
+                    row.put(feature.name(), value);
+                } else {
+                    List<String> categories = feature.categories();
+                    row.put(feature.name(), categories.get(random.nextInt(categories.size())));
+                }
+            }
+            probes.add(encode(row, false));
+        }
+        return probes;
+    }
+
+    /** Null when the kernels agree on every probe within the tolerance, else the first difference. */
+    String disagreement(Kernel compiled, Kernel reference, List<double[]> probes, double tolerance) {
+        List<Result> expected = reference.predict(probes);
+        List<Result> actual = compiled.predict(probes);
+        for (int i = 0; i < probes.size(); i++) {
+            Result want = expected.get(i);
+            Result got = actual.get(i);
+            if (!classification) {
+                if (!(Math.abs(want.value() - got.value()) <= tolerance * Math.max(1, Math.abs(want.value())))) {
+                    return "probe " + i + " value " + got.value() + " instead of " + want.value();
+                }
+                continue;
+            }
+            double top = Double.NEGATIVE_INFINITY;
+            double second = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes.size(); c++) {
+                double score = want.scores()[c];
+                if (!(Math.abs(score - got.scores()[c]) <= tolerance)) {
+                    return "probe " + i + " score of '" + classes.get(c) + "' " + got.scores()[c] + " instead of "
+                            + score;
+                }
+                second = score > top ? top : Math.max(second, score);
+                top = Math.max(top, score);
+            }
+            // A tie within the tolerance may break either way; otherwise the label must match.
+            if (!want.label().equals(got.label()) && top - second > tolerance) {
+                return "probe " + i + " label '" + got.label() + "' instead of '" + want.label() + "'";
+            }
+        }
+        return null;
     }
 
     private Result label(Prediction<Label> prediction) {

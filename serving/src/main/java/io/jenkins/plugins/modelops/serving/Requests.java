@@ -2,9 +2,12 @@ package io.jenkins.plugins.modelops.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.modelops.InvalidInputException;
-import org.tribuo.Example;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +34,7 @@ final class Requests {
     }
 
     /** v1: {@code {"instances": [{"feature": value, ...} or [values in schema order], ...]}}. */
-    List<Example<?>> instances(JsonNode root, String field) {
+    List<double[]> instances(JsonNode root, String field) {
         JsonNode instances = root.get(field);
         if (instances == null) {
             throw bad("'" + field + "' is missing; expected {\"" + field + "\": [{\"feature\": value, ...}, ...]}");
@@ -42,7 +45,7 @@ final class Requests {
         if (instances.isEmpty()) {
             throw bad("'" + field + "' is empty; send at least one instance");
         }
-        List<Example<?>> examples = new ArrayList<>(instances.size());
+        List<double[]> examples = new ArrayList<>(instances.size());
         for (int i = 0; i < instances.size(); i++) {
             String where = field + "[" + i + "]";
             examples.add(encode(row(instances.get(i), where), where));
@@ -73,9 +76,12 @@ final class Requests {
 
     /**
      * v2: either one tensor per feature (name = feature, shape [N] or [N, 1]; FP64 etc. for numeric features, BYTES
-     * for categorical ones), or one numeric tensor of shape [N, F] with the features in schema order.
+     * for categorical ones), or one numeric tensor of shape [N, F] with the features in schema order. A tensor's
+     * values are in its {@code data} array, or, with the binary tensor data extension, {@code
+     * parameters.binary_data_size} bytes of {@code binary} (the body after the JSON header; null if there is none),
+     * tensor after tensor.
      */
-    List<Example<?>> inputs(JsonNode root) {
+    List<double[]> inputs(JsonNode root, ByteBuffer binary) {
         JsonNode inputs = root.get("inputs");
         if (inputs == null) {
             throw bad("'inputs' is missing; expected {\"inputs\": [{\"name\": ..., \"shape\": [...], "
@@ -86,7 +92,11 @@ final class Requests {
         }
         List<Tensor> tensors = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
-            tensors.add(tensor(inputs.get(i), i));
+            tensors.add(tensor(inputs.get(i), i, binary));
+        }
+        if (binary != null && binary.hasRemaining()) {
+            throw bad("the body has " + binary.remaining() + " bytes of binary data after the last input's; the "
+                    + "inputs' parameters.binary_data_size must add up to the bytes after the JSON header");
         }
         Tensor first = tensors.get(0);
         if (tensors.size() == 1 && first.shape.length == 2 && !featureNames.contains(first.name)) {
@@ -111,18 +121,18 @@ final class Requests {
         if (rows == 0) {
             throw bad("the inputs have 0 rows; send at least one");
         }
-        List<Example<?>> examples = new ArrayList<>(rows);
+        List<double[]> examples = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
             Map<String, Object> row = new HashMap<>();
             for (Tensor t : tensors) {
-                row.put(t.name, t.values.get(r));
+                row.put(t.name, t.value(r));
             }
             examples.add(encode(row, "row " + r));
         }
         return examples;
     }
 
-    private List<Example<?>> matrix(Tensor t) {
+    private List<double[]> matrix(Tensor t) {
         if (!NUMERIC_TYPES.contains(t.datatype)) {
             throw bad("input '" + t.name + "' is a [N, F] matrix, so its datatype must be numeric (FP64), not "
                     + t.datatype);
@@ -136,21 +146,27 @@ final class Requests {
         if (rows == 0) {
             throw bad("input '" + t.name + "' has 0 rows; send at least one");
         }
-        List<Example<?>> examples = new ArrayList<>(rows);
+        List<double[]> examples = new ArrayList<>(rows);
+        double[] row = new double[width];
         for (int r = 0; r < rows; r++) {
-            Map<String, Object> row = new HashMap<>();
-            for (int f = 0; f < width; f++) {
-                row.put(featureNames.get(f), t.values.get(r * width + f));
+            System.arraycopy(t.numbers, r * width, row, 0, width);
+            try {
+                examples.add(predictor.encode(row, strict));
+            } catch (InvalidInputException e) {
+                throw bad("input '" + t.name + "' row " + r + ": " + e.getMessage());
             }
-            examples.add(encode(row, "input '" + t.name + "' row " + r));
         }
         return examples;
     }
 
-    private record Tensor(String name, String datatype, long[] shape, List<Object> values) {
+    /** A decoded tensor: numbers (numeric datatypes) or texts (BYTES), row-major. */
+    private record Tensor(String name, String datatype, long[] shape, double[] numbers, String[] texts) {
+        Object value(int i) {
+            return texts != null ? texts[i] : (Object) numbers[i];
+        }
     }
 
-    private Tensor tensor(JsonNode input, int i) {
+    private Tensor tensor(JsonNode input, int i, ByteBuffer binary) {
         String where = "inputs[" + i + "]";
         if (!input.isObject()) {
             throw bad(where + " must be a tensor object, got " + kind(input));
@@ -188,19 +204,60 @@ final class Requests {
             }
         }
         JsonNode data = input.get("data");
-        if (data == null || !data.isArray()) {
-            throw bad(where + " has no 'data' array");
+        JsonNode binarySize = input.path("parameters").get("binary_data_size");
+        if (binarySize != null) {
+            if (data != null) {
+                throw bad(where + " has both 'data' and parameters.binary_data_size; send its values one way");
+            }
+            return BinaryTensors.decode(name.asText(), type, shape, size, binarySize, binary, where);
         }
-        List<Object> values = new ArrayList<>();
+        if (data == null || !data.isArray()) {
+            throw bad(where + " has no 'data' array (nor parameters.binary_data_size for binary data)");
+        }
+        Values values = new Values(type.equals("BYTES"), (int) Math.min(size, 1 << 16));
         flatten(data, values, where, type);
-        if (values.size() != size) {
-            throw bad(where + " has shape " + shape(shape) + " (" + size + " values) but " + values.size()
+        if (values.count != size) {
+            throw bad(where + " has shape " + shape(shape) + " (" + size + " values) but " + values.count
                     + " values in 'data'");
         }
-        return new Tensor(name.asText(), type, shape, values);
+        return values.tensor(name.asText(), type, shape);
     }
 
-    private static void flatten(JsonNode data, List<Object> into, String where, String type) {
+    /** A growing array of one tensor's JSON values. */
+    private static final class Values {
+        private double[] numbers;
+        private String[] texts;
+        private int count;
+
+        Values(boolean text, int capacity) {
+            if (text) {
+                texts = new String[Math.max(capacity, 1)];
+            } else {
+                numbers = new double[Math.max(capacity, 1)];
+            }
+        }
+
+        void add(Object value) {
+            if (texts != null) {
+                if (count == texts.length) {
+                    texts = Arrays.copyOf(texts, count * 2);
+                }
+                texts[count++] = (String) value;
+            } else {
+                if (count == numbers.length) {
+                    numbers = Arrays.copyOf(numbers, count * 2);
+                }
+                numbers[count++] = ((Number) value).doubleValue();
+            }
+        }
+
+        Tensor tensor(String name, String type, long[] shape) {
+            return new Tensor(name, type, shape, numbers == null ? null : Arrays.copyOf(numbers, count),
+                    texts == null ? null : Arrays.copyOf(texts, count));
+        }
+    }
+
+    private static void flatten(JsonNode data, Values into, String where, String type) {
         for (JsonNode element : data) {
             if (element.isArray()) {
                 flatten(element, into, where, type);
@@ -208,14 +265,109 @@ final class Requests {
             }
             Object value = value(element);
             if (type.equals("BYTES") ? !(value instanceof String) : !(value instanceof Number)) {
-                throw bad(where + ": data[" + into.size() + "] is " + kind(element) + ", but datatype " + type
+                throw bad(where + ": data[" + into.count + "] is " + kind(element) + ", but datatype " + type
                         + " holds " + (type.equals("BYTES") ? "strings" : "numbers"));
             }
             into.add(value);
         }
     }
 
-    private Example<?> encode(Map<String, Object> row, String where) {
+    /** The binary tensor data extension: little-endian, row-major; BYTES elements are a uint32 length and bytes. */
+    static final class BinaryTensors {
+
+        static Tensor decode(String name, String type, long[] shape, long size, JsonNode declared, ByteBuffer binary,
+                String where) {
+            if (!declared.isIntegralNumber() || declared.asLong() < 0) {
+                throw bad(where + " has parameters.binary_data_size " + declared + "; it is a byte count");
+            }
+            if (binary == null) {
+                throw bad(where + " has parameters.binary_data_size but the request has no binary part: send the "
+                        + "JSON header's length in the Inference-Header-Content-Length header and the tensor bytes "
+                        + "after the JSON");
+            }
+            long bytes = declared.asLong();
+            if (bytes > binary.remaining()) {
+                throw bad(where + " declares " + bytes + " bytes of binary data, but only " + binary.remaining()
+                        + " are left in the body");
+            }
+            ByteBuffer in = binary.slice(binary.position(), (int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+            binary.position(binary.position() + (int) bytes);
+            if (type.equals("BYTES")) {
+                List<String> texts = new ArrayList<>();
+                while (in.hasRemaining()) {
+                    if (in.remaining() < 4) {
+                        throw bad(where + ": BYTES element " + texts.size() + " is cut off before its 4-byte length");
+                    }
+                    long length = Integer.toUnsignedLong(in.getInt());
+                    if (length > in.remaining()) {
+                        throw bad(where + ": BYTES element " + texts.size() + " declares " + length + " bytes, but "
+                                + in.remaining() + " are left in the tensor's binary data");
+                    }
+                    byte[] text = new byte[(int) length];
+                    in.get(text);
+                    texts.add(new String(text, StandardCharsets.UTF_8));
+                }
+                if (texts.size() != size) {
+                    throw bad(where + " has shape " + shape(shape) + " (" + size + " values) but its binary data holds "
+                            + texts.size() + " BYTES elements");
+                }
+                return new Tensor(name, type, shape, null, texts.toArray(String[]::new));
+            }
+            int width = width(type);
+            if (bytes != size * width) {
+                throw bad(where + " has shape " + shape(shape) + " of " + type + ", " + size * width + " bytes, but "
+                        + "parameters.binary_data_size is " + bytes);
+            }
+            double[] numbers = new double[(int) size];
+            for (int i = 0; i < numbers.length; i++) {
+                numbers[i] = switch (type) {
+                    case "FP64" -> in.getDouble();
+                    case "FP32" -> in.getFloat();
+                    case "FP16" -> half(in.getShort());
+                    case "INT8" -> in.get();
+                    case "UINT8" -> in.get() & 0xff;
+                    case "INT16" -> in.getShort();
+                    case "UINT16" -> in.getShort() & 0xffff;
+                    case "INT32" -> in.getInt();
+                    case "UINT32" -> Integer.toUnsignedLong(in.getInt());
+                    case "INT64" -> in.getLong();
+                    case "UINT64" -> unsigned(in.getLong());
+                    default -> throw new IllegalStateException(type);
+                };
+            }
+            return new Tensor(name, type, shape, numbers, null);
+        }
+
+        private static int width(String type) {
+            return switch (type) {
+                case "FP64", "INT64", "UINT64" -> 8;
+                case "FP32", "INT32", "UINT32" -> 4;
+                case "FP16", "INT16", "UINT16" -> 2;
+                default -> 1;
+            };
+        }
+
+        /** IEEE 754 half precision to float (Java 17 has no Float.float16ToFloat). */
+        static float half(short bits) {
+            int sign = (bits & 0x8000) << 16;
+            int exponent = (bits >>> 10) & 0x1f;
+            int mantissa = bits & 0x3ff;
+            if (exponent == 0) {
+                float subnormal = mantissa * 0x1p-24f;
+                return sign == 0 ? subnormal : -subnormal;
+            }
+            if (exponent == 0x1f) {
+                return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+            }
+            return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
+        }
+
+        private static double unsigned(long v) {
+            return v >= 0 ? v : ((v >>> 1) | (v & 1)) * 2.0;
+        }
+    }
+
+    private double[] encode(Map<String, Object> row, String where) {
         try {
             return predictor.encode(row, strict);
         } catch (InvalidInputException e) {

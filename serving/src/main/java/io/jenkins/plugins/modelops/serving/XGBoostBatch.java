@@ -2,8 +2,11 @@ package io.jenkins.plugins.modelops.serving;
 
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.Output;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
 import org.tribuo.classification.xgboost.XGBoostClassificationConverter;
 import org.tribuo.common.xgboost.XGBoostModel;
 import org.tribuo.common.xgboost.XGBoostOutputConverter;
@@ -28,12 +31,19 @@ abstract class XGBoostBatch<T extends Output<T>> extends XGBoostTrainer<T> {
         // Never instantiated: the class exists to reach XGBoostTrainer's protected static conversion.
     }
 
+    /** Predicts a batch of examples in one native call. */
+    @FunctionalInterface
+    interface Native<T extends Output<T>> {
+        List<Prediction<T>> predict(List<Example<T>> examples);
+    }
+
     /** A predict function over a loaded XGBoost model, or null if the model is not XGBoost. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static <T extends Output<T>> Predictor.Batch<T> of(Model<T> model, boolean classification) {
+    static <T extends Output<T>> Native<T> of(Model<T> model) {
         if (!(model instanceof XGBoostModel<T> xgb)) {
             return null;
         }
+        boolean classification = model.getOutputIDInfo().getDomain().iterator().next() instanceof Label;
         // Booster.predict is synchronized: one set of boosters per core, each single-threaded, lets requests on
         // different threads predict at the same time.
         int sets = Runtime.getRuntime().availableProcessors();

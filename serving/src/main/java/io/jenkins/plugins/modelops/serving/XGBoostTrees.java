@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoostError;
-import org.tribuo.Example;
-import org.tribuo.Feature;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.classification.Label;
 import org.tribuo.common.xgboost.XGBoostModel;
@@ -91,18 +89,13 @@ final class XGBoostTrees {
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(width, outputs));
     }
 
-    /** Per-thread buffers: feature values (NaN when absent), which ids a row set, and the margins. */
+    /** Per-thread buffers: the row as floats (NaN when absent), and the margins. */
     private static final class Scratch {
         final float[] x;
-        final boolean[] present;
-        final int[] touched;
         final float[] margin;
 
         Scratch(int width, int outputs) {
             x = new float[width];
-            Arrays.fill(x, Float.NaN);
-            present = new boolean[width];
-            touched = new int[width];
             margin = new float[outputs];
         }
     }
@@ -335,47 +328,28 @@ final class XGBoostTrees {
     }
 
     /**
-     * Predicts one encoded example into {@code out[0..outputs())}: class probabilities by Tribuo output id, or the
-     * regression value(s), exactly what Tribuo/{@link XGBoostBatch} gives.
+     * Predicts one encoded row into {@code out[0..outputs())}: class probabilities by Tribuo output id, or the
+     * regression value(s), exactly what Tribuo/{@link XGBoostBatch} gives. {@code row[id]} is the value of Tribuo's
+     * feature {@code id}, NaN where the example lacks it: missing for XGBoost, so the split's default direction. A
+     * zero is a value, as in Tribuo's conversion, which keeps zeros.
      *
-     * @throws IllegalArgumentException if no feature of the example is known to the model, or a value is too large
-     *                                  for a float (where the native path fails too)
+     * A row with every feature absent follows the default directions, as native XGBoost does for one of NaNs (the
+     * encoder refuses rows the model knows nothing of before they get here).
+     *
+     * @throws IllegalArgumentException if a value is too large for a float (where the native path fails too)
      */
-    void predict(Example<?> example, double[] out) {
+    void predict(double[] row, double[] out) {
         Scratch s = scratch.get();
         float[] x = s.x;
-        boolean[] present = s.present;
-        int[] touched = s.touched;
-        int count = 0;
-        try {
-            for (Feature f : example) {
-                int id = featureMap.getID(f.getName());
-                if (id < 0) {
-                    continue;
-                }
-                float v = (float) f.getValue();
-                if (Float.isInfinite(v)) {
-                    throw new IllegalArgumentException("feature '" + f.getName() + "' = " + f.getValue()
-                            + " is too large for XGBoost, which reads values as floats");
-                }
-                if (present[id]) {
-                    x[id] += v; // Tribuo sums colliding ids in float
-                } else {
-                    present[id] = true;
-                    x[id] = v;
-                    touched[count++] = id;
-                }
+        for (int id = 0; id < width; id++) {
+            float v = (float) row[id];
+            if (Float.isInfinite(v)) {
+                throw new IllegalArgumentException("feature '" + featureMap.get(id).getName() + "' = " + row[id]
+                        + " is too large for XGBoost, which reads values as floats");
             }
-            if (count == 0) {
-                throw new IllegalArgumentException("No features found in Example " + example);
-            }
-            evaluate(x, s.margin, out);
-        } finally {
-            for (int i = 0; i < count; i++) {
-                x[touched[i]] = Float.NaN;
-                present[touched[i]] = false;
-            }
+            x[id] = v;
         }
+        evaluate(x, s.margin, out);
     }
 
     private void evaluate(float[] x, float[] margin, double[] out) {

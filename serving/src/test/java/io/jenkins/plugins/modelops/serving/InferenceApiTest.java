@@ -69,6 +69,7 @@ class InferenceApiTest {
         assertThat(meta.get("outputs").get(1).get("parameters").get("classes").asText())
                 .isEqualTo("setosa,versicolor,virginica");
         assertThat(meta.get("parameters").get("algorithm").asText()).isEqualTo("logistic");
+        assertThat(meta.get("parameters").get("kernel").asText()).isEqualTo("linear");
         JsonNode regression = courses.get("/v2/models/courses").json();
         assertThat(regression.get("inputs").get(0).get("datatype").asText()).isEqualTo("BYTES");
         assertThat(regression.get("outputs").get(0).get("name").asText()).isEqualTo("value");

@@ -38,15 +38,15 @@ class PredictorTest {
         ModelBundle bundle = ModelBundle.open(bundleDir);
         Predictor predictor = Predictor.load(bundle);
         Model<Label> tribuo = (Model<Label>) bundle.loadModel();
-        List<Example<?>> examples = new ArrayList<>();
+        List<double[]> rows = new ArrayList<>();
         for (Map<String, Object> row : irisRows()) {
-            examples.add(predictor.encode(row, false));
+            rows.add(predictor.encode(row, false));
         }
-        List<Predictor.Result> batch = predictor.predict(examples);
+        List<Predictor.Result> batch = predictor.predict(rows);
         assertThat(batch).hasSize(150);
-        for (int i = 0; i < examples.size(); i++) {
-            Prediction<Label> expected = tribuo.predict((Example<Label>) examples.get(i));
-            Predictor.Result single = predictor.predict(List.of(examples.get(i))).get(0);
+        for (int i = 0; i < rows.size(); i++) {
+            Prediction<Label> expected = tribuo.predict((Example<Label>) predictor.example(rows.get(i)));
+            Predictor.Result single = predictor.predict(List.of(rows.get(i))).get(0);
             assertThat(batch.get(i).label()).isEqualTo(expected.getOutput().getLabel());
             assertThat(single.label()).isEqualTo(expected.getOutput().getLabel());
             for (int c = 0; c < predictor.classes().size(); c++) {
@@ -58,12 +58,12 @@ class PredictorTest {
     }
 
     @Test
-    void manySingleXgboostPredictionsKeepWorking() throws IOException {
-        // Each call disposes its DMatrix; 20k calls would pile up native memory if they did not.
+    void manySingleNativeXgboostPredictionsKeepWorking() throws IOException {
+        // Each native call disposes its DMatrix; 20k calls would pile up native memory if they did not.
         Predictor predictor = Predictor.load(ModelBundle.open(TestBundles.irisXgboost()));
-        Example<?> example = predictor.encode(irisRows().get(0), false);
+        double[] row = predictor.encode(irisRows().get(0), false);
         for (int i = 0; i < 20_000; i++) {
-            assertThat(predictor.predict(List.of(example)).get(0).label()).isEqualTo("setosa");
+            assertThat(predictor.predictWithReference(List.of(row)).get(0).label()).isEqualTo("setosa");
         }
     }
 

@@ -31,6 +31,16 @@ final class TestBundles {
         return train("iris-xgb", "iris.csv", DataSpec.of("species"), Algorithm.XGBOOST);
     }
 
+    /** Iris, linear SVM (sgd with its default hinge loss): scores are not probabilities. */
+    static synchronized Path irisHinge() {
+        return train("iris-hinge", "iris.csv", DataSpec.of("species"), Algorithm.SGD);
+    }
+
+    /** Iris, a CART tree: no compiled kernel, Tribuo predicts. */
+    static synchronized Path irisCart() {
+        return train("iris-cart", "iris.csv", DataSpec.of("species"), Algorithm.CART);
+    }
+
     /** Course satisfaction, regression (sgd): 3 categorical and 6 numeric features, missing values imputed. */
     static synchronized Path courses() {
         return train("courses", "course-satisfaction.csv", DataSpec.of("satisfaction")

@@ -44,6 +44,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,15 +146,15 @@ class XGBoostTreesTest {
                     values.put(column.name(), column.texts()[row]);
                 }
             }
-            examples.add(predictor.encode(values, false));
+            examples.add(predictor.example(predictor.encode(values, false)));
             // Each categorical column in turn gets a category the model never saw, and a number.
             for (LabeledData.Column column : data.features()) {
                 if (column.type() == ColumnType.CATEGORICAL && row % 7 == 0) {
                     Map<String, Object> unseen = new LinkedHashMap<>(values);
                     unseen.put(column.name(), "never seen " + row);
-                    examples.add(predictor.encode(unseen, false));
+                    examples.add(predictor.example(predictor.encode(unseen, false)));
                     unseen.put(column.name(), 42);
-                    examples.add(predictor.encode(unseen, false));
+                    examples.add(predictor.example(predictor.encode(unseen, false)));
                 }
             }
             // And numbers missing, one at a time.
@@ -162,7 +163,7 @@ class XGBoostTreesTest {
                     if (column.type() == ColumnType.NUMERIC) {
                         Map<String, Object> gap = new LinkedHashMap<>(values);
                         gap.put(column.name(), null);
-                        examples.add(predictor.encode(gap, false));
+                        examples.add(predictor.example(predictor.encode(gap, false)));
                     }
                 }
             }
@@ -255,16 +256,12 @@ class XGBoostTreesTest {
 
         XGBoostTrees trees = XGBoostTrees.of(model);
         double[] out = new double[3];
-        Example<Label> none = new ArrayExample<>(unknown, new String[]{"color=red"}, new double[]{1.0});
-        assertThatThrownBy(() -> nativePredict(model, true, List.of(none))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> trees.predict(none, out)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("No features found");
         Example<Label> huge = new ArrayExample<>(unknown, names, new double[]{1.4, 0.2, 5.1, 1e300});
         assertThatThrownBy(() -> nativePredict(model, true, List.of(huge))).hasMessageContaining("inf");
-        assertThatThrownBy(() -> trees.predict(huge, out)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> trees.predict(vector(model, huge), out)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sepal_width");
         // A failed row leaves nothing behind in the thread's buffer.
-        trees.predict(new ArrayExample<>(unknown, new String[]{"petal_length"}, new double[]{5.0}), out);
+        trees.predict(vector(model, new ArrayExample<>(unknown, new String[]{"petal_length"}, new double[]{5.0})), out);
         assertThat(out).containsExactly(expected(model, new ArrayExample<>(unknown, new String[]{"petal_length"},
                 new double[]{5.0})));
     }
@@ -279,7 +276,7 @@ class XGBoostTreesTest {
         double[] expected = new double[examples.size()];
         double[] out = new double[1];
         for (int i = 0; i < expected.length; i++) {
-            trees.predict(examples.get(i), out);
+            trees.predict(vector(model, examples.get(i)), out);
             expected[i] = out[0];
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -292,7 +289,7 @@ class XGBoostTreesTest {
                     int wrong = 0;
                     for (int round = 0; round < 5; round++) {
                         for (int i = start; i < expected.length; i += 3) {
-                            trees.predict(examples.get(i), mine);
+                            trees.predict(vector(model, examples.get(i)), mine);
                             wrong += mine[0] == expected[i] ? 0 : 1;
                         }
                     }
@@ -496,7 +493,7 @@ class XGBoostTreesTest {
         agreement.classification = classification;
         double[] out = new double[trees.outputs()];
         for (int i = 0; i < examples.size(); i++) {
-            trees.predict(examples.get(i), out);
+            trees.predict(vector(model, examples.get(i)), out);
             double[] want = values(model, expected.get(i));
             boolean same = true;
             for (int k = 0; k < want.length; k++) {
@@ -557,8 +554,27 @@ class XGBoostTreesTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static List<Prediction<?>> nativePredict(XGBoostModel<?> model, boolean classification,
                                                      List<Example<?>> examples) {
-        Predictor.Batch batch = XGBoostBatch.of((Model) model, classification);
+        XGBoostBatch.Native batch = XGBoostBatch.of((Model) model);
         return batch.predict(examples);
+    }
+
+    /**
+     * The row {@link XGBoostTrees} takes for an example, converted as Tribuo converts examples for XGBoost: ids from
+     * the feature map, names it lacks dropped, a repeated name summed in float, NaN where a feature is absent.
+     */
+    static double[] vector(XGBoostModel<?> model, Example<?> example) {
+        org.tribuo.ImmutableFeatureMap map = model.getFeatureIDMap();
+        double[] row = new double[map.size()];
+        boolean[] seen = new boolean[row.length];
+        Arrays.fill(row, Double.NaN);
+        for (org.tribuo.Feature feature : example) {
+            int id = map.getID(feature.getName());
+            if (id >= 0) {
+                row[id] = seen[id] ? (float) row[id] + (float) feature.getValue() : (float) feature.getValue();
+                seen[id] = true;
+            }
+        }
+        return row;
     }
 
     private static void report(String dataset, Agreement a) {

@@ -25,14 +25,19 @@ import java.util.function.IntSupplier;
 /**
  * The in-process floors of bench/serving.sh, single-threaded, on one bundle's training CSV rows:
  * <ul>
- * <li>{@code tribuo-single}: Tribuo's {@code model.predict(example)} on an encoded row (XGBoost: through the
- * server's {@link Predictor}, since Tribuo's own single predict leaks native memory under load);</li>
- * <li>{@code predictor-single}: the server's path without HTTP: encode a feature map, predict;</li>
- * <li>{@code tribuo-batch} / {@code predictor-batch}: the same for BATCH rows in one call;</li>
- * <li>{@code onnx-single} / {@code onnx-batch} (linear models only): ONNX Runtime on Tribuo's ONNX export of the same
- * model, fed the same encoded rows (its inputs are the features in alphabetical order, as Tribuo numbers them).</li>
+ * <li>{@code tribuo-single}: Tribuo's {@code model.predict(example)} on an encoded row (XGBoost: the native boosters
+ * through {@link Predictor#predictWithReference}, since Tribuo's own predict leaks native memory under load);</li>
+ * <li>{@code predictor-single}: the server's path without HTTP: encode a feature map, predict (with its compiled
+ * kernel where it has one, see {@link Predictor#kernel()});</li>
+ * <li>{@code tribuo-batch-N} / {@code predictor-batch-N}: the same for N rows in one call;</li>
+ * <li>{@code matrix-batch-N}: the server's path for a v2 [N, F] tensor (binary or JSON): encode rows of numbers in
+ * schema order, predict;</li>
+ * <li>{@code onnx-single} / {@code onnx-batch-N} (linear models only): ONNX Runtime on Tribuo's ONNX export of the
+ * same model, fed the same encoded rows (its inputs are the features in alphabetical order, as Tribuo numbers
+ * them).</li>
  * </ul>
- * Prints one line per measurement: {@code name rows/s p50_us}. Usage: {@code InProcessBench BUNDLE CSV SECONDS BATCH}.
+ * Prints one line per measurement: {@code name rows/s p50_us}, and the kernel. Usage:
+ * {@code InProcessBench BUNDLE CSV SECONDS BATCH[,BATCH...]}.
  */
 public final class InProcessBench {
 
@@ -43,23 +48,32 @@ public final class InProcessBench {
         ModelBundle bundle = ModelBundle.open(Path.of(args[0]));
         CsvTable table = CsvTable.read(Path.of(args[1]), java.util.Set.copyOf(bundle.schema().featureNames()));
         double seconds = Double.parseDouble(args[2]);
-        int batchSize = Integer.parseInt(args[3]);
+        int[] batchSizes = java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         Predictor predictor = Predictor.load(bundle);
+        System.out.println("kernel " + predictor.kernel().replace(' ', '_'));
         @SuppressWarnings("unchecked")
         Model<Label> model = (Model<Label>) bundle.loadModel();
 
         List<Map<String, Object>> rows = new ArrayList<>();
+        List<double[]> numbers = new ArrayList<>();
+        boolean allNumeric = bundle.schema().features().stream().allMatch(FeatureSpec::isNumeric);
         for (int r = 0; r < table.rows(); r++) {
             Map<String, Object> row = new HashMap<>();
-            for (FeatureSpec f : bundle.schema().features()) {
-                String cell = table.cell(r, table.columnIndex(f.name()));
-                row.put(f.name(), f.isNumeric() ? (Object) Double.parseDouble(cell) : cell);
+            double[] vector = new double[bundle.schema().features().size()];
+            int f = 0;
+            for (FeatureSpec feature : bundle.schema().features()) {
+                String cell = table.cell(r, table.columnIndex(feature.name()));
+                row.put(feature.name(), feature.isNumeric() ? (Object) Double.parseDouble(cell) : cell);
+                vector[f++] = feature.isNumeric() ? Double.parseDouble(cell) : Double.NaN;
             }
             rows.add(row);
+            numbers.add(vector);
         }
+        List<double[]> vectors = new ArrayList<>();
         List<Example<?>> examples = new ArrayList<>();
         for (Map<String, Object> row : rows) {
-            examples.add(predictor.encode(row, false));
+            vectors.add(predictor.encode(row, false));
+            examples.add(predictor.example(vectors.get(vectors.size() - 1)));
         }
         int n = examples.size();
         boolean xgboost = "xgboost".equals(bundle.manifest().algorithm());
@@ -67,43 +81,62 @@ public final class InProcessBench {
 
         @SuppressWarnings({"unchecked", "rawtypes"})
         IntSupplier tribuoSingle = xgboost
-                ? () -> predictor.predict(List.of(examples.get(i[0]++ % n))).size()
+                ? () -> predictor.predictWithReference(List.of(vectors.get(i[0]++ % n))).size()
                 : () -> model.predict((Example<Label>) (Example) examples.get(i[0]++ % n)) == null ? 0 : 1;
         report("tribuo-single", 1, seconds, tribuoSingle);
         report("predictor-single", 1, seconds, () -> predictor.predict(List.of(predictor.encode(rows.get(i[0]++ % n), false))).size());
-        List<List<Example<?>>> batches = new ArrayList<>();
-        List<List<Map<String, Object>>> rowBatches = new ArrayList<>();
-        for (int start = 0; start + batchSize <= Math.max(n, batchSize); start += batchSize) {
-            List<Example<?>> batch = new ArrayList<>();
-            List<Map<String, Object>> rowBatch = new ArrayList<>();
-            for (int k = 0; k < batchSize; k++) {
-                batch.add(examples.get((start + k) % n));
-                rowBatch.add(rows.get((start + k) % n));
+        for (int batchSize : batchSizes) {
+            List<List<Example<?>>> batches = new ArrayList<>();
+            List<List<double[]>> vectorBatches = new ArrayList<>();
+            List<List<Map<String, Object>>> rowBatches = new ArrayList<>();
+            List<List<double[]>> numberBatches = new ArrayList<>();
+            for (int start = 0; start + batchSize <= Math.max(n, batchSize); start += batchSize) {
+                List<Example<?>> batch = new ArrayList<>();
+                List<double[]> vectorBatch = new ArrayList<>();
+                List<Map<String, Object>> rowBatch = new ArrayList<>();
+                List<double[]> numberBatch = new ArrayList<>();
+                for (int k = 0; k < batchSize; k++) {
+                    batch.add(examples.get((start + k) % n));
+                    vectorBatch.add(vectors.get((start + k) % n));
+                    rowBatch.add(rows.get((start + k) % n));
+                    numberBatch.add(numbers.get((start + k) % n));
+                }
+                batches.add(batch);
+                vectorBatches.add(vectorBatch);
+                rowBatches.add(rowBatch);
+                numberBatches.add(numberBatch);
             }
-            batches.add(batch);
-            rowBatches.add(rowBatch);
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            IntSupplier tribuoBatch = xgboost
+                    ? () -> predictor.predictWithReference(vectorBatches.get(i[0]++ % vectorBatches.size())).size()
+                    : () -> model.predict((List<Example<Label>>) (List) batches.get(i[0]++ % batches.size())).size();
+            report("tribuo-batch-" + batchSize, batchSize, seconds, tribuoBatch);
+            report("predictor-batch-" + batchSize, batchSize, seconds, () -> {
+                List<double[]> encoded = new ArrayList<>(batchSize);
+                for (Map<String, Object> row : rowBatches.get(i[0]++ % rowBatches.size())) {
+                    encoded.add(predictor.encode(row, false));
+                }
+                return predictor.predict(encoded).size();
+            });
+            if (allNumeric) {
+                report("matrix-batch-" + batchSize, batchSize, seconds, () -> {
+                    List<double[]> encoded = new ArrayList<>(batchSize);
+                    for (double[] row : numberBatches.get(i[0]++ % numberBatches.size())) {
+                        encoded.add(predictor.encode(row, false));
+                    }
+                    return predictor.predict(encoded).size();
+                });
+            }
         }
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        IntSupplier tribuoBatch = xgboost
-                ? () -> predictor.predict(batches.get(i[0]++ % batches.size())).size()
-                : () -> model.predict((List<Example<Label>>) (List) batches.get(i[0]++ % batches.size())).size();
-        report("tribuo-batch", batchSize, seconds, tribuoBatch);
-        report("predictor-batch", batchSize, seconds, () -> {
-            List<Example<?>> encoded = new ArrayList<>(batchSize);
-            for (Map<String, Object> row : rowBatches.get(i[0]++ % rowBatches.size())) {
-                encoded.add(predictor.encode(row, false));
-            }
-            return predictor.predict(encoded).size();
-        });
 
         if (model instanceof ONNXExportable exportable) {
-            onnx(exportable, model.getFeatureIDMap(), examples, batchSize, seconds, model, predictor);
+            onnx(exportable, model.getFeatureIDMap(), examples, batchSizes, seconds, model);
         }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static void onnx(ONNXExportable exportable, ImmutableFeatureMap features, List<Example<?>> examples,
-                             int batchSize, double seconds, Model<Label> model, Predictor predictor) throws Exception {
+                             int[] batchSizes, double seconds, Model<Label> model) throws Exception {
         byte[] onnx = exportable.exportONNXModel("io.jenkins.plugins.modelops", 1).toByteArray();
         int width = features.size();
         int n = examples.size();
@@ -133,14 +166,16 @@ public final class InProcessBench {
             System.out.printf("onnx-agreement %d/%d%n", agree, n);
             int[] i = {0};
             report("onnx-single", 1, seconds, () -> run(env, session, input, rows[i[0]++ % n], 1, width).length);
-            float[][] batches = new float[Math.max(1, n / batchSize)][batchSize * width];
-            for (int b = 0; b < batches.length; b++) {
-                for (int k = 0; k < batchSize; k++) {
-                    System.arraycopy(rows[(b * batchSize + k) % n], 0, batches[b], k * width, width);
+            for (int batchSize : batchSizes) {
+                float[][] batches = new float[Math.max(1, n / batchSize)][batchSize * width];
+                for (int b = 0; b < batches.length; b++) {
+                    for (int k = 0; k < batchSize; k++) {
+                        System.arraycopy(rows[(b * batchSize + k) % n], 0, batches[b], k * width, width);
+                    }
                 }
+                report("onnx-batch-" + batchSize, batchSize, seconds, () -> run(env, session, input,
+                        batches[i[0]++ % batches.length], batchSize, width).length);
             }
-            report("onnx-batch", batchSize, seconds, () -> run(env, session, input, batches[i[0]++ % batches.length],
-                    batchSize, width).length);
         }
     }
 

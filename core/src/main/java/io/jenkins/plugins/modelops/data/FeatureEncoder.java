@@ -106,24 +106,24 @@ public final class FeatureEncoder {
 
     /** A row of numbers in schema order straight into a model's feature vector; see {@link #vector(Map, boolean, Layout)}. */
     public double[] vector(double[] row, boolean strict, Layout layout) {
-        return place(readRow(row, strict), new String[width], layout);
+        return place(readRow(row, strict), null, layout);
     }
 
+    /** Checks a row of numbers; returns it as it is, since every accepted value is kept unchanged. */
     private double[] readRow(double[] row, boolean strict) {
         if (row.length != width) {
             throw new InvalidInputException("a row has " + row.length + " values, but the model takes " + width
                     + " features in this order: " + String.join(", ", schema.featureNames()));
         }
-        double[] numbers = new double[width];
         for (int f = 0; f < width; f++) {
             FeatureSpec spec = features.get(f);
             if (!spec.isNumeric()) {
                 throw new InvalidInputException("feature '" + spec.name() + "' is categorical, so rows cannot be sent "
                         + "as numbers only; send named inputs instead");
             }
-            numbers[f] = number(spec, row[f], strict);
+            number(spec, row[f], strict);
         }
-        return numbers;
+        return row;
     }
 
     private double number(FeatureSpec spec, Object value, boolean strict) {
@@ -195,7 +195,10 @@ public final class FeatureEncoder {
         return new ArrayExample<>(output, names, values);
     }
 
-    /** What {@link #build} would make, placed by feature id: the example's features, NaN for all others. */
+    /**
+     * What {@link #build} would make, placed by feature id: the example's features, NaN for all others. {@code texts}
+     * is null for a row of numbers only.
+     */
     private double[] place(double[] numbers, String[] texts, Layout layout) {
         double[] vector = new double[layout.size];
         java.util.Arrays.fill(vector, Double.NaN);
@@ -208,7 +211,7 @@ public final class FeatureEncoder {
                     vector[id] = modelValue(spec, numbers[f]);
                 }
                 known++;
-            } else if (texts[f] != null) {
+            } else if (texts != null && texts[f] != null) {
                 known += categories.get(f).contains(texts[f]) ? 1 : 0;
                 Integer id = layout.categories.get(f).get(texts[f]);
                 if (id != null) {

@@ -51,20 +51,22 @@ public final class FeedbackCache {
         }
     }
 
-    /** Keeps a request's predictions for feedback; returns their ids, in order. */
-    public String[] put(List<Predictor.Result> results) {
-        String base = newId();
-        String[] ids = new String[results.size()];
-        if (ids.length == 1) {
-            ids[0] = base;
-        } else {
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = base + "-" + i;
-            }
+    /**
+     * The ids of one request's predictions: the base (a random UUID) for a single prediction, {@code base-i} for the
+     * i-th of several. Made on demand, since a batch of thousands would otherwise build thousands of strings.
+     */
+    public record Ids(String base, int count) {
+        public String get(int i) {
+            return count == 1 ? base : base + "-" + i;
         }
+    }
+
+    /** Keeps a request's predictions for feedback; returns their ids. */
+    public Ids put(List<Predictor.Result> results) {
+        String base = newId();
         long now = clock.getAsLong();
         segment(base).put(base, new Entry(results, now + ttlNanos), now);
-        return ids;
+        return new Ids(base, results.size());
     }
 
     /** The prediction for {@code id} and marks it answered, or null if it is unknown, expired or already answered. */

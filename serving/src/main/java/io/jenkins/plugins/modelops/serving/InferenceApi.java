@@ -26,7 +26,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -78,9 +80,20 @@ final class InferenceApi extends Handler.Abstract {
     }
 
     /** A response; {@code jsonLength} >= 0 when binary tensor data follows a JSON header of that length. */
-    private record Reply(int status, String contentType, byte[] body, int jsonLength) {
+    private record Reply(int status, String contentType, ByteBuffer body, int jsonLength) {
         Reply(int status, String contentType, byte[] body) {
-            this(status, contentType, body, -1);
+            this(status, contentType, ByteBuffer.wrap(body), -1);
+        }
+    }
+
+    /** A response body built in place: its bytes are sent as they are, not copied out first. */
+    private static final class Body extends ByteArrayOutputStream {
+        Body(int capacity) {
+            super(capacity);
+        }
+
+        ByteBuffer contents() {
+            return ByteBuffer.wrap(buf, 0, count);
         }
     }
 
@@ -152,11 +165,11 @@ final class InferenceApi extends Handler.Abstract {
         }
         response.setStatus(reply.status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body.length);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body.remaining());
         if (reply.jsonLength >= 0) {
             response.getHeaders().put(INFERENCE_HEADER_LENGTH, Integer.toString(reply.jsonLength));
         }
-        response.write(true, ByteBuffer.wrap(reply.body), callback);
+        response.write(true, reply.body, callback);
         return true;
     }
 
@@ -266,34 +279,34 @@ final class InferenceApi extends Handler.Abstract {
 
     private Reply predict(JsonNode root) throws IOException {
         Requests parse = requests();
-        List<Predictor.Result> results = predictor.predict(parse.instances(root, "instances"));
+        Predictions results = predictor.predict(parse.instances(root, "instances"));
         // The hot path: streamed with Jackson's generator, no tree per prediction.
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 160 * results.size());
+        Body bytes = new Body(64 + 160 * results.size());
         try (JsonGenerator out = JSON.createGenerator(bytes)) {
             out.writeStartObject();
             out.writeArrayFieldStart("predictions");
             List<String> classes = predictor.classes();
-            String[] ids = remember(results);
-            for (int i = 0; i < ids.length; i++) {
-                Predictor.Result result = results.get(i);
+            FeedbackCache.Ids ids = remember(results);
+            for (int i = 0; i < ids.count(); i++) {
                 out.writeStartObject();
-                out.writeStringField("id", ids[i]);
-                if (result.label() != null) {
-                    out.writeStringField("label", result.label());
+                out.writeFieldName("id");
+                writeIds(out, ids, i, i + 1);
+                if (predictor.classification()) {
+                    out.writeStringField("label", results.label(i));
                     out.writeObjectFieldStart("scores");
                     for (int c = 0; c < classes.size(); c++) {
-                        out.writeNumberField(classes.get(c), result.scores()[c]);
+                        out.writeNumberField(classes.get(c), results.score(i, c));
                     }
                     out.writeEndObject();
                 } else {
-                    out.writeNumberField("value", result.value());
+                    out.writeNumberField("value", results.value(i));
                 }
                 out.writeEndObject();
             }
             out.writeEndArray();
             out.writeEndObject();
         }
-        return new Reply(200, "application/json", bytes.toByteArray());
+        return new Reply(200, "application/json", bytes.contents(), -1);
     }
 
     private Reply infer(Request request) throws IOException {
@@ -319,12 +332,10 @@ final class InferenceApi extends Handler.Abstract {
         }
         Requests parse = requests();
         List<Output> outputs = requestedOutputs(root);
-        List<Predictor.Result> results = predictor.predict(parse.inputs(root, binary));
-        String[] predictionIds = remember(results);
+        Predictions results = predictor.predict(parse.inputs(root, binary));
+        FeedbackCache.Ids predictionIds = remember(results);
         JsonNode requestId = root.get("id");
-        String id = requestId != null && requestId.isTextual() ? requestId.asText()
-                : results.size() == 1 ? predictionIds[0]
-                : predictionIds[0].substring(0, predictionIds[0].lastIndexOf('-'));
+        String id = requestId != null && requestId.isTextual() ? requestId.asText() : predictionIds.base();
         return inferReply(id, predictionIds, results, outputs);
     }
 
@@ -373,12 +384,23 @@ final class InferenceApi extends Handler.Abstract {
     }
 
     /** The v2 response, streamed: JSON header, then the binary outputs' bytes in the order of the header. */
-    private Reply inferReply(String id, String[] predictionIds, List<Predictor.Result> results, List<Output> outputs)
+    private Reply inferReply(String id, FeedbackCache.Ids predictionIds, Predictions results,
+            List<Output> outputs)
             throws IOException {
         int n = results.size();
         List<String> classes = predictor.classes();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 64 * n);
-        List<byte[]> binaries = new java.util.ArrayList<>();
+        // Binary outputs first: their sizes go in the JSON, and the body can be sized once for JSON and binary.
+        Map<String, byte[]> binaries = new HashMap<>();
+        int binarySize = 0;
+        for (Output output : outputs) {
+            if (output.binary) {
+                byte[] binary = binaryOutput(output.name, results);
+                binaries.put(output.name, binary);
+                binarySize += binary.length;
+            }
+        }
+        int jsonEstimate = 512 + 48 * n + (binaries.size() == outputs.size() ? 0 : 24 * n * (classes.size() + 1));
+        Body bytes = new Body(jsonEstimate + binarySize);
         try (JsonGenerator out = JSON.createGenerator(bytes)) {
             out.writeStartObject();
             out.writeStringField("model_name", name);
@@ -386,9 +408,7 @@ final class InferenceApi extends Handler.Abstract {
             out.writeStringField("id", id);
             out.writeObjectFieldStart("parameters");
             out.writeArrayFieldStart("prediction_ids");
-            for (String predictionId : predictionIds) {
-                out.writeString(predictionId);
-            }
+            writeIds(out, predictionIds, 0, predictionIds.count());
             out.writeEndArray();
             out.writeEndObject();
             out.writeArrayFieldStart("outputs");
@@ -402,7 +422,7 @@ final class InferenceApi extends Handler.Abstract {
                     out.writeNumber(classes.size());
                 }
                 out.writeEndArray();
-                byte[] binary = output.binary ? binaryOutput(output.name, results) : null;
+                byte[] binary = binaries.get(output.name);
                 if (binary != null || output.name.equals("scores")) {
                     out.writeObjectFieldStart("parameters");
                     if (output.name.equals("scores")) {
@@ -410,21 +430,26 @@ final class InferenceApi extends Handler.Abstract {
                     }
                     if (binary != null) {
                         out.writeNumberField("binary_data_size", binary.length);
-                        binaries.add(binary);
                     }
                     out.writeEndObject();
                 }
                 if (binary == null) {
                     out.writeArrayFieldStart("data");
-                    for (Predictor.Result result : results) {
-                        switch (output.name) {
-                            case "label" -> out.writeString(result.label());
-                            case "scores" -> {
-                                for (double score : result.scores()) {
-                                    out.writeNumber(score);
-                                }
+                    switch (output.name) {
+                        case "label" -> {
+                            for (int i = 0; i < n; i++) {
+                                out.writeString(results.label(i));
                             }
-                            default -> out.writeNumber(result.value());
+                        }
+                        case "scores" -> {
+                            for (double score : results.scores()) {
+                                out.writeNumber(score);
+                            }
+                        }
+                        default -> {
+                            for (double value : results.values()) {
+                                out.writeNumber(value);
+                            }
                         }
                     }
                     out.writeEndArray();
@@ -435,46 +460,41 @@ final class InferenceApi extends Handler.Abstract {
             out.writeEndObject();
         }
         if (binaries.isEmpty()) {
-            return new Reply(200, "application/json", bytes.toByteArray());
+            return new Reply(200, "application/json", bytes.contents(), -1);
         }
         int jsonLength = bytes.size();
-        for (byte[] binary : binaries) {
-            bytes.write(binary);
+        for (Output output : outputs) { // in the order of the JSON's outputs, as the extension requires
+            byte[] binary = binaries.get(output.name);
+            if (binary != null) {
+                bytes.write(binary);
+            }
         }
-        return new Reply(200, "application/octet-stream", bytes.toByteArray(), jsonLength);
+        return new Reply(200, "application/octet-stream", bytes.contents(), jsonLength);
     }
 
     /** One output's values as binary tensor data: little-endian FP64, or BYTES as a uint32 length and UTF-8. */
-    private byte[] binaryOutput(String output, List<Predictor.Result> results) {
+    private byte[] binaryOutput(String output, Predictions results) {
         if (output.equals("label")) {
             List<String> classes = predictor.classes();
             byte[][] encoded = new byte[classes.size()][];
+            int size = 0;
             for (int c = 0; c < encoded.length; c++) {
                 encoded[c] = classes.get(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
-            ByteArrayOutputStream labels = new ByteArrayOutputStream(results.size() * 16);
-            ByteBuffer length = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            for (Predictor.Result result : results) {
-                int c = classes.indexOf(result.label());
-                byte[] label = c >= 0 ? encoded[c] : result.label().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                labels.write(length.putInt(0, label.length).array(), 0, 4);
-                labels.write(label, 0, label.length);
+            for (int i = 0; i < results.size(); i++) {
+                size += 4 + encoded[results.labelIndex(i)].length;
             }
-            return labels.toByteArray();
-        }
-        boolean scores = output.equals("scores");
-        int width = scores ? predictor.classes().size() : 1;
-        ByteBuffer values = ByteBuffer.allocate(8 * width * results.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (Predictor.Result result : results) {
-            if (scores) {
-                for (double score : result.scores()) {
-                    values.putDouble(score);
-                }
-            } else {
-                values.putDouble(result.value());
+            ByteBuffer data = ByteBuffer.allocate(size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < results.size(); i++) {
+                byte[] label = encoded[results.labelIndex(i)];
+                data.putInt(label.length).put(label);
             }
+            return data.array();
         }
-        return values.array();
+        double[] values = output.equals("scores") ? results.scores() : results.values();
+        ByteBuffer data = ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        data.asDoubleBuffer().put(values);
+        return data.array();
     }
 
     /** Seldon-style ground truth for one prediction id, or the evaluate form that predicts and scores at once. */
@@ -497,7 +517,7 @@ final class InferenceApi extends Handler.Abstract {
             for (int i = 0; i < truth.length; i++) {
                 truth[i] = truth(truths.get(i), "labels[" + i + "]");
             }
-            List<Predictor.Result> results = predictor.predict(examples);
+            Predictions results = predictor.predict(examples);
             ObjectNode out = JSON.createObjectNode();
             ArrayNode predictions = out.putArray("predictions");
             int correct = 0;
@@ -506,7 +526,9 @@ final class InferenceApi extends Handler.Abstract {
             for (int i = 0; i < truth.length; i++) {
                 Predictor.Result result = results.get(i);
                 predictions.add(prediction(result, null));
-                countPrediction(result);
+                if (classification) {
+                    metrics.predictions(result.label(), 1);
+                }
                 if (classification) {
                     boolean ok = result.label().equals(truth[i]);
                     correct += ok ? 1 : 0;
@@ -591,17 +613,51 @@ final class InferenceApi extends Handler.Abstract {
     }
 
     /** Counts the predictions and keeps them for feedback; returns their ids. */
-    private String[] remember(List<Predictor.Result> results) {
-        for (Predictor.Result result : results) {
-            countPrediction(result);
+    private FeedbackCache.Ids remember(Predictions results) {
+        if (predictor.classification()) {
+            // One counter update per class and request, not per row.
+            int[] perClass = new int[predictor.classes().size()];
+            for (int i = 0; i < results.size(); i++) {
+                perClass[results.labelIndex(i)]++;
+            }
+            for (int c = 0; c < perClass.length; c++) {
+                if (perClass[c] > 0) {
+                    metrics.predictions(predictor.classes().get(c), perClass[c]);
+                }
+            }
         }
         return feedback.put(results);
     }
 
-    private void countPrediction(Predictor.Result result) {
-        if (result.label() != null) {
-            metrics.prediction(result.label());
+    /**
+     * Writes the prediction ids, each a JSON string. An id is a UUID, a dash and digits: nothing to escape, so each is
+     * written as pre-encoded UTF-8 from one reused buffer; for a batch of thousands, building and escaping strings
+     * had cost more than predicting.
+     */
+    private static void writeIds(JsonGenerator out, FeedbackCache.Ids ids, int from, int to) throws IOException {
+        if (ids.count() == 1) {
+            out.writeString(ids.base());
+            return;
         }
+        byte[] base = ids.base().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] text = java.util.Arrays.copyOf(base, base.length + 11);
+        text[base.length] = '-';
+        for (int i = from; i < to; i++) {
+            int end = base.length + 1 + digits(i);
+            for (int v = i, at = end - 1; at > base.length; v /= 10, at--) {
+                text[at] = (byte) ('0' + v % 10);
+            }
+            out.writeRawUTF8String(text, 0, end);
+        }
+    }
+
+    private static int digits(int v) {
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
     }
 
     private byte[] read(Request request) {

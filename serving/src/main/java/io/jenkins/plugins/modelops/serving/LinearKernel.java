@@ -19,14 +19,13 @@ final class LinearKernel implements Predictor.Kernel {
 
     private final double[][] weights; // [output id][feature id], the bias in the last column
     private final boolean softmax;
-    private final String[] labels; // classification: label by output id; null for regression
-    private final int[] position; // classification: output id -> index in Predictor.classes()
+    private final List<String> classes; // empty for regression
+    private final int[] position; // classification: output id -> index in classes; null for regression
 
-    private LinearKernel(double[][] weights, boolean softmax, String[] labels,
-            int[] position) {
+    private LinearKernel(double[][] weights, boolean softmax, List<String> classes, int[] position) {
         this.weights = weights;
         this.softmax = softmax;
-        this.labels = labels;
+        this.classes = classes;
         this.position = position;
     }
 
@@ -47,28 +46,28 @@ final class LinearKernel implements Predictor.Kernel {
             }
         }
         if (classes.isEmpty()) {
-            return weights.length == 1 ? new LinearKernel(weights, false, null, null) : null;
+            return weights.length == 1 ? new LinearKernel(weights, false, classes, null) : null;
         }
         @SuppressWarnings("unchecked")
         ImmutableOutputInfo<Label> outputs = (ImmutableOutputInfo<Label>) model.getOutputIDInfo();
-        String[] labels = new String[weights.length];
         int[] position = new int[weights.length];
         for (int o = 0; o < weights.length; o++) {
-            labels[o] = outputs.getOutput(o).getLabel();
-            position[o] = classes.indexOf(labels[o]);
+            position[o] = classes.indexOf(outputs.getOutput(o).getLabel());
             if (position[o] < 0) {
                 return null;
             }
         }
         // Tribuo's logistic models normalize with a softmax and say they generate probabilities; hinge ones do neither.
-        return new LinearKernel(weights, model.generatesProbabilities(), labels, position);
+        return new LinearKernel(weights, model.generatesProbabilities(), classes, position);
     }
 
     @Override
-    public List<Predictor.Result> predict(List<double[]> rows) {
+    public Predictions predict(List<double[]> rows) {
         double[] z = new double[weights.length];
-        List<Predictor.Result> results = new ArrayList<>(rows.size());
-        for (double[] x : rows) {
+        double[] scores = new double[weights.length];
+        Predictions results = Predictions.of(classes, rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            double[] x = rows.get(i);
             int bias = x.length;
             for (int o = 0; o < weights.length; o++) {
                 double[] w = weights[o];
@@ -81,12 +80,17 @@ final class LinearKernel implements Predictor.Kernel {
                 }
                 z[o] = sum + w[bias];
             }
-            results.add(labels == null ? new Predictor.Result(null, null, z[0]) : label(z));
+            if (position == null) {
+                results.set(i, z[0]);
+            } else {
+                results.set(i, label(z, scores), scores);
+            }
         }
         return results;
     }
 
-    private Predictor.Result label(double[] z) {
+    /** Normalizes {@code z} as Tribuo does, puts the scores in class order; returns the class index of the label. */
+    private int label(double[] z, double[] scores) {
         if (softmax) {
             // As Tribuo's ExpNormalizer: shift by the max, exponentiate, divide by the sum.
             double max = Double.NEGATIVE_INFINITY;
@@ -102,16 +106,13 @@ final class LinearKernel implements Predictor.Kernel {
                 z[o] /= sum;
             }
         }
-        double[] scores = new double[z.length];
-        int best = -1;
-        double bestScore = Double.NEGATIVE_INFINITY;
+        int best = 0;
         for (int o = 0; o < z.length; o++) {
             scores[position[o]] = z[o];
-            if (z[o] > bestScore) { // the first maximum in output-id order, as Tribuo picks it
-                bestScore = z[o];
+            if (z[o] > z[best]) { // the first maximum in output-id order, as Tribuo picks it
                 best = o;
             }
         }
-        return new Predictor.Result(best < 0 ? labels[0] : labels[best], scores, Double.NaN);
+        return position[best];
     }
 }

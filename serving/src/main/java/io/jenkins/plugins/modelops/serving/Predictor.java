@@ -45,7 +45,7 @@ public final class Predictor {
      */
     @FunctionalInterface
     interface Kernel {
-        List<Result> predict(List<double[]> rows);
+        Predictions predict(List<double[]> rows);
     }
 
     /** How many probe rows a compiled kernel must agree on, and how closely (float trees round at 1e-7). */
@@ -157,7 +157,7 @@ public final class Predictor {
     }
 
     /** Predicts encoded rows in one batch. */
-    public List<Result> predict(List<double[]> rows) {
+    public Predictions predict(List<double[]> rows) {
         return kernel.predict(rows);
     }
 
@@ -165,7 +165,7 @@ public final class Predictor {
      * Predicts with the reference a compiled kernel was checked against: Tribuo's predict, or XGBoost's native one.
      * For benchmarks and tests; the server uses {@link #predict}.
      */
-    public List<Result> predictWithReference(List<double[]> rows) {
+    public Predictions predictWithReference(List<double[]> rows) {
         return reference.predict(rows);
     }
 
@@ -183,40 +183,48 @@ public final class Predictor {
                 examples.add((Example<T>) example(row));
             }
             List<Prediction<T>> predictions = xgboost != null ? xgboost.predict(examples) : model.predict(examples);
-            List<Result> results = new ArrayList<>(predictions.size());
-            for (Prediction<T> prediction : predictions) {
-                results.add(classification ? label((Prediction<Label>) prediction)
-                        : value((Prediction<Regressor>) prediction));
+            Predictions results = Predictions.of(classes, predictions.size());
+            double[] scores = new double[classes.size()];
+            for (int i = 0; i < predictions.size(); i++) {
+                if (classification) {
+                    Prediction<Label> prediction = (Prediction<Label>) predictions.get(i);
+                    Map<String, Label> byClass = prediction.getOutputScores();
+                    for (int c = 0; c < scores.length; c++) {
+                        Label score = byClass.get(classes.get(c));
+                        scores[c] = score == null ? 0 : score.getScore();
+                    }
+                    results.set(i, classes.indexOf(prediction.getOutput().getLabel()), scores);
+                } else {
+                    results.set(i, ((Prediction<Regressor>) predictions.get(i)).getOutput().getValues()[0]);
+                }
             }
             return results;
         };
     }
 
     private Kernel treeKernel(XGBoostTrees trees, Model<?> model) {
-        String[] labels = new String[trees.outputs()];
-        int[] position = new int[labels.length];
+        int[] position = new int[trees.outputs()]; // output id -> index in classes
         if (classification) {
-            for (int o = 0; o < labels.length; o++) {
-                labels[o] = ((Label) model.getOutputIDInfo().getOutput(o)).getLabel();
-                position[o] = classes.indexOf(labels[o]);
+            for (int o = 0; o < position.length; o++) {
+                position[o] = classes.indexOf(((Label) model.getOutputIDInfo().getOutput(o)).getLabel());
             }
         }
         return rows -> {
-            double[] out = new double[labels.length];
-            List<Result> results = new ArrayList<>(rows.size());
-            for (double[] row : rows) {
-                trees.predict(row, out);
+            double[] out = new double[position.length];
+            double[] scores = new double[position.length];
+            Predictions results = Predictions.of(classes, rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                trees.predict(rows.get(i), out);
                 if (!classification) {
-                    results.add(new Result(null, null, out[0]));
+                    results.set(i, out[0]);
                     continue;
                 }
-                double[] scores = new double[out.length];
                 int best = 0;
                 for (int o = 0; o < out.length; o++) {
                     scores[position[o]] = out[o];
-                    best = out[o] > out[best] ? o : best;
+                    best = out[o] > out[best] ? o : best; // the first maximum in output-id order, as Tribuo
                 }
-                results.add(new Result(labels[best], scores, Double.NaN));
+                results.set(i, position[best], scores);
             }
             return results;
         };
@@ -288,17 +296,4 @@ public final class Predictor {
         return null;
     }
 
-    private Result label(Prediction<Label> prediction) {
-        Map<String, Label> byClass = prediction.getOutputScores();
-        double[] scores = new double[classes.size()];
-        for (int i = 0; i < scores.length; i++) {
-            Label score = byClass.get(classes.get(i));
-            scores[i] = score == null ? 0 : score.getScore();
-        }
-        return new Result(prediction.getOutput().getLabel(), scores, Double.NaN);
-    }
-
-    private static Result value(Prediction<Regressor> prediction) {
-        return new Result(null, null, prediction.getOutput().getValues()[0]);
-    }
 }

@@ -319,21 +319,25 @@ final class Requests {
                         + "parameters.binary_data_size is " + bytes);
             }
             double[] numbers = new double[(int) size];
-            for (int i = 0; i < numbers.length; i++) {
-                numbers[i] = switch (type) {
-                    case "FP64" -> in.getDouble();
-                    case "FP32" -> in.getFloat();
-                    case "FP16" -> half(in.getShort());
-                    case "INT8" -> in.get();
-                    case "UINT8" -> in.get() & 0xff;
-                    case "INT16" -> in.getShort();
-                    case "UINT16" -> in.getShort() & 0xffff;
-                    case "INT32" -> in.getInt();
-                    case "UINT32" -> Integer.toUnsignedLong(in.getInt());
-                    case "INT64" -> in.getLong();
-                    case "UINT64" -> unsigned(in.getLong());
+            if (type.equals("FP64")) {
+                in.asDoubleBuffer().get(numbers); // the common case: one bulk copy
+            } else {
+                java.util.function.DoubleSupplier next = switch (type) {
+                    case "FP32" -> in::getFloat;
+                    case "FP16" -> () -> half(in.getShort());
+                    case "INT8" -> in::get;
+                    case "UINT8" -> () -> in.get() & 0xff;
+                    case "INT16" -> in::getShort;
+                    case "UINT16" -> () -> in.getShort() & 0xffff;
+                    case "INT32" -> in::getInt;
+                    case "UINT32" -> () -> Integer.toUnsignedLong(in.getInt());
+                    case "INT64" -> in::getLong;
+                    case "UINT64" -> () -> unsigned(in.getLong());
                     default -> throw new IllegalStateException(type);
                 };
+                for (int i = 0; i < numbers.length; i++) {
+                    numbers[i] = next.getAsDouble();
+                }
             }
             return new Tensor(name, type, shape, numbers, null);
         }

@@ -96,8 +96,8 @@ public final class ServingMetrics {
         duration.observe(nanos / 1e9);
     }
 
-    public void prediction(String label) {
-        predictionPoints.computeIfAbsent(label, k -> predictions.labelValues(model, version, label)).inc();
+    public void predictions(String label, long count) {
+        predictionPoints.computeIfAbsent(label, k -> predictions.labelValues(model, version, label)).inc(count);
     }
 
     public void feedback(boolean isCorrect) {

@@ -16,43 +16,43 @@ class FeedbackCacheTest {
     @Test
     void oldestRequestsGoWhenFull() {
         FeedbackCache cache = new FeedbackCache(3, 1_000, () -> 0);
-        String[] first = cache.put(List.of(SETOSA));
-        String[] second = cache.put(List.of(SETOSA, VIRGINICA));
+        FeedbackCache.Ids first = cache.put(List.of(SETOSA));
+        FeedbackCache.Ids second = cache.put(List.of(SETOSA, VIRGINICA));
         assertThat(cache.size()).isEqualTo(3);
-        String[] third = cache.put(List.of(VIRGINICA));
+        FeedbackCache.Ids third = cache.put(List.of(VIRGINICA));
         assertThat(cache.size()).isEqualTo(3);
-        assertThat(cache.take(first[0])).isNull();
-        assertThat(cache.take(second[1])).isSameAs(VIRGINICA);
-        assertThat(cache.take(third[0])).isSameAs(VIRGINICA);
+        assertThat(cache.take(first.get(0))).isNull();
+        assertThat(cache.take(second.get(1))).isSameAs(VIRGINICA);
+        assertThat(cache.take(third.get(0))).isSameAs(VIRGINICA);
     }
 
     @Test
     void aRequestLargerThanTheCacheKeepsItsOwnPredictions() {
         FeedbackCache cache = new FeedbackCache(3, 1_000, () -> 0);
-        String[] small = cache.put(List.of(SETOSA));
-        String[] large = cache.put(List.of(SETOSA, VIRGINICA, SETOSA, VIRGINICA, SETOSA));
+        FeedbackCache.Ids small = cache.put(List.of(SETOSA));
+        FeedbackCache.Ids large = cache.put(List.of(SETOSA, VIRGINICA, SETOSA, VIRGINICA, SETOSA));
 
-        assertThat(cache.take(small[0])).isNull();
-        assertThat(cache.take(large[3])).isSameAs(VIRGINICA);
+        assertThat(cache.take(small.get(0))).isNull();
+        assertThat(cache.take(large.get(3))).isSameAs(VIRGINICA);
         cache.put(List.of(SETOSA));
-        assertThat(cache.take(large[4])).as("evicted by the next request, as the oldest").isNull();
+        assertThat(cache.take(large.get(4))).as("evicted by the next request, as the oldest").isNull();
     }
 
     @Test
     void idsOfABatchShareTheRequestsUuid() {
         FeedbackCache cache = new FeedbackCache(100, 1_000, () -> 0);
-        String single = cache.put(List.of(SETOSA))[0];
-        String[] batch = cache.put(List.of(SETOSA, VIRGINICA, SETOSA));
+        String single = cache.put(List.of(SETOSA)).get(0);
+        FeedbackCache.Ids batch = cache.put(List.of(SETOSA, VIRGINICA, SETOSA));
         assertThat(single).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-        assertThat(batch[1]).isEqualTo(batch[0].substring(0, 36) + "-1");
-        assertThat(cache.take(batch[1])).isSameAs(VIRGINICA);
-        assertThat(cache.take(batch[1])).isNull();
-        assertThat(cache.take(batch[0].substring(0, 36))).as("a bare UUID is not a batch member").isNull();
-        assertThat(cache.take(batch[0].substring(0, 36) + "-3")).isNull();
+        assertThat(batch.get(1)).isEqualTo(batch.get(0).substring(0, 36) + "-1");
+        assertThat(cache.take(batch.get(1))).isSameAs(VIRGINICA);
+        assertThat(cache.take(batch.get(1))).isNull();
+        assertThat(cache.take(batch.get(0).substring(0, 36))).as("a bare UUID is not a batch member").isNull();
+        assertThat(cache.take(batch.get(0).substring(0, 36) + "-3")).isNull();
         assertThat(cache.take(single + "-0")).isNull();
         assertThat(cache.take("not-an-id")).isNull();
-        assertThat(cache.take(batch[0])).isSameAs(SETOSA);
-        assertThat(cache.take(batch[2])).isSameAs(SETOSA);
+        assertThat(cache.take(batch.get(0))).isSameAs(SETOSA);
+        assertThat(cache.take(batch.get(2))).isSameAs(SETOSA);
         assertThat(cache.size()).as("a fully answered batch is gone").isEqualTo(1);
     }
 
@@ -60,9 +60,9 @@ class FeedbackCacheTest {
     void entriesExpireAfterTheTtl() {
         AtomicLong now = new AtomicLong(0);
         FeedbackCache cache = new FeedbackCache(100, 1_000, now::get);
-        String early = cache.put(List.of(SETOSA))[0];
+        String early = cache.put(List.of(SETOSA)).get(0);
         now.set(600);
-        String late = cache.put(List.of(SETOSA))[0];
+        String late = cache.put(List.of(SETOSA)).get(0);
         now.set(1_000);
         assertThat(cache.take(early)).isNull();
         assertThat(cache.take(late)).isSameAs(SETOSA);
@@ -74,7 +74,7 @@ class FeedbackCacheTest {
     @Test
     void anIdAnswersOnce() {
         FeedbackCache cache = new FeedbackCache(10, 1_000, () -> 0);
-        String id = cache.put(List.of(SETOSA))[0];
+        String id = cache.put(List.of(SETOSA)).get(0);
         assertThat(cache.take(id)).isSameAs(SETOSA);
         assertThat(cache.take(id)).isNull();
     }
@@ -82,7 +82,7 @@ class FeedbackCacheTest {
     @Test
     void sizeZeroKeepsNothing() {
         FeedbackCache cache = new FeedbackCache(0, 1_000, () -> 0);
-        String id = cache.put(List.of(SETOSA))[0];
+        String id = cache.put(List.of(SETOSA)).get(0);
         assertThat(cache.take(id)).isNull();
     }
 

@@ -62,11 +62,14 @@ class KernelTest {
         Predictor.Kernel right = predictor::predict;
         // Swaps the scores of two classes on one probe row only: the check has to look at every row.
         Predictor.Kernel wrong = rows -> {
-            List<Predictor.Result> results = new ArrayList<>(predictor.predict(rows));
-            if (results.size() > 100) {
-                Predictor.Result r = results.get(100);
-                double[] scores = {r.scores()[1], r.scores()[0], r.scores()[2]};
-                results.set(100, new Predictor.Result(r.label(), scores, r.value()));
+            Predictions correct = predictor.predict(rows);
+            Predictions results = Predictions.of(predictor.classes(), correct.size());
+            for (int i = 0; i < correct.size(); i++) {
+                double[] scores = correct.get(i).scores();
+                if (i == 100) {
+                    scores = new double[] {scores[1], scores[0], scores[2]};
+                }
+                results.set(i, correct.labelIndex(i), scores);
             }
             return results;
         };

@@ -8,17 +8,18 @@
 #     (POST /v2/noop: same Jetty stack, body read and JSON parse, no model), v1 predict of 1 instance (16 and 1
 #     connections), and batches at 16 connections: v1 JSON of 100 and 1000 instances, and v2 with the binary tensor
 #     data extension ([N, 4] FP64 in, label and scores out as binary) of 100 and 1000 rows. ROUNDS rounds
-#     interleaved, medians reported. For the Iris logistic bundle and an Iris XGBoost bundle, with the server's RSS.
+#     interleaved, medians reported, after WARMUP per endpoint (C2 takes 10-15 s to compile a path under load on 2
+#     cores). For the Iris logistic bundle and an Iris XGBoost bundle, with the server's RSS.
 # Prints a markdown report with the goals' ratios. Rows measured while the CPU was busy (idle < 90% before or after
 # a model's runs) are marked busy.
 #   bench/serving.sh
-#   DURATION=10s DURATION_1C=8s WARMUP=3s ROUNDS=2 BATCHES=100,1000 INPROC_SECONDS=3 PORT=18280 QUIET_WAIT=120 bench/serving.sh
+#   DURATION=10s DURATION_1C=8s WARMUP=10s ROUNDS=2 BATCHES=100,1000 INPROC_SECONDS=3 PORT=18280 QUIET_WAIT=120 bench/serving.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
 DURATION_1C=${DURATION_1C:-8s}
-WARMUP=${WARMUP:-3s}
+WARMUP=${WARMUP:-10s}
 ROUNDS=${ROUNDS:-2}
 BATCHES=${BATCHES:-100,1000}
 INPROC_SECONDS=${INPROC_SECONDS:-3}

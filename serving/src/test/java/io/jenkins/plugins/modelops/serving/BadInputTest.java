@@ -162,6 +162,26 @@ class BadInputTest {
     }
 
     @Test
+    void strictModeAppliesToV2TensorsToo() throws Exception {
+        // A [N, F] matrix row outside the range, and a BYTES tensor with an unseen category.
+        TestServer.Reply range = strict.post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": "
+                + "\"FP64\", \"shape\": [2, 4], \"data\": [5.1, 3.5, 1.4, 0.2, 5.1, 3.5, 1.4, 9.9]}]}");
+        assertThat(range.status()).isEqualTo(400);
+        assertThat(range.error()).isEqualTo("input 'x' row 1: feature 'petal_width' = 9.9 is outside the training "
+                + "range [0.1, 2.5] (strict mode)");
+        StringBuilder inputs = new StringBuilder();
+        String[][] features = {{"course", "Intro to Python"}, {"teacher", "Ada Okafor"}, {"difficulty", "expert"}};
+        for (String[] feature : features) {
+            inputs.append(inputs.isEmpty() ? "" : ", ").append("{\"name\": \"").append(feature[0])
+                    .append("\", \"datatype\": \"BYTES\", \"shape\": [1], \"data\": [\"").append(feature[1]).append("\"]}");
+        }
+        TestServer.Reply category = courses.post("/v2/models/courses/infer", "{\"inputs\": [" + inputs + "]}");
+        assertThat(category.status()).isEqualTo(400);
+        assertThat(category.error()).isEqualTo("row 0: feature 'difficulty' has category 'expert', never seen in "
+                + "training (strict mode); known: advanced, beginner, intermediate");
+    }
+
+    @Test
     void categoricalFeatureRefusesAFraction() throws Exception {
         TestServer.Reply reply = courses.post("/v1/models/courses:predict", "{\"instances\": [{\"course\": \"Intro to "
                 + "Python\", \"teacher\": \"Ada Okafor\", \"difficulty\": 2.5}]}");

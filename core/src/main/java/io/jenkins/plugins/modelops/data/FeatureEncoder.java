@@ -137,7 +137,10 @@ public final class FeatureEncoder {
             throw new InvalidInputException("feature '" + spec.name() + "' must be a number, got "
                     + describe(value));
         }
-        double v = number.doubleValue();
+        return number(spec, number.doubleValue(), strict);
+    }
+
+    private double number(FeatureSpec spec, double v, boolean strict) {
         if (!Double.isFinite(v)) {
             throw new InvalidInputException("feature '" + spec.name() + "' is " + v + "; only finite numbers are accepted");
         }

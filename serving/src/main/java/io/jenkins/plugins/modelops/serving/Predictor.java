@@ -81,19 +81,26 @@ public final class Predictor {
         Kernel compiled = LinearKernel.of(model, classes);
         String compiledName = "linear";
         double tolerance = LINEAR_TOLERANCE;
+        String unsupported = null;
         if (compiled == null && model instanceof XGBoostModel<?> xgb) {
             XGBoostTrees trees = XGBoostTrees.of(xgb);
             compiled = trees == null ? null : treeKernel(trees, model);
+            unsupported = trees == null ? " (no trees kernel: " + XGBoostTrees.unsupportedReason(xgb) + ")" : null;
             compiledName = "trees";
             tolerance = TREE_TOLERANCE;
         }
-        String disagreement = compiled == null ? null : disagreement(compiled, reference, probes(), tolerance);
+        String disagreement;
+        try {
+            disagreement = compiled == null ? null : disagreement(compiled, reference, probes(), tolerance);
+        } catch (RuntimeException e) {
+            disagreement = "it failed on a probe row: " + e.getMessage();
+        }
         if (compiled != null && disagreement == null) {
             this.kernel = compiled;
             this.kernelName = compiledName;
         } else {
             this.kernel = reference;
-            this.kernelName = compiled == null ? referenceName
+            this.kernelName = compiled == null ? referenceName + (unsupported == null ? "" : unsupported)
                     : referenceName + " (the " + compiledName + " kernel disagreed: " + disagreement + ")";
         }
     }

@@ -314,7 +314,7 @@ final class Requests {
                 return new Tensor(name, type, shape, null, texts.toArray(String[]::new));
             }
             int width = width(type);
-            if (bytes != size * width) {
+            if (size > Integer.MAX_VALUE / 8 || bytes != size * width) { // the first test keeps size * width exact
                 throw bad(where + " has shape " + shape(shape) + " of " + type + ", " + size * width + " bytes, but "
                         + "parameters.binary_data_size is " + bytes);
             }

@@ -185,6 +185,10 @@ class BinaryTensorTest {
                 + "\"parameters\": {\"binary_data_size\": %d}}]}";
         assertBad(post(iris, "/v2/models/iris/infer", matrix.formatted(56), fp64(TWO_ROWS)),
                 "input 'x' has shape [2, 4] of FP64, 64 bytes, but parameters.binary_data_size is 56");
+        // 2^60 x 4 FP64 values would be 2^65 bytes: as a long, 0 bytes. Refused, not decoded as an empty tensor.
+        assertBad(post(iris, "/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", "
+                + "\"shape\": [1152921504606846976, 4], \"parameters\": {\"binary_data_size\": 0}}]}", new byte[0]),
+                "input 'x' has shape [1152921504606846976, 4] of FP64");
         assertBad(post(iris, "/v2/models/iris/infer", matrix.formatted(72), fp64(TWO_ROWS)),
                 "input 'x' declares 72 bytes of binary data, but only 64 are left in the body");
         assertBad(post(iris, "/v2/models/iris/infer", matrix.formatted(64), fp64(TWO_ROWS), fp64(1.0)),

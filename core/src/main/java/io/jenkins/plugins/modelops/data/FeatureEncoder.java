@@ -97,14 +97,10 @@ public final class FeatureEncoder {
     }
 
     /**
-     * A request as a row of numbers in schema order (the Open Inference Protocol's [N, F] tensor). Only for schemas
-     * whose features are all numeric.
+     * A request as a row of numbers in schema order (the Open Inference Protocol's [N, F] tensor) straight into a
+     * model's feature vector; see {@link #vector(Map, boolean, Layout)}. Only for schemas whose features are all
+     * numeric.
      */
-    public <T extends Output<T>> Example<T> encode(double[] row, T output, boolean strict) {
-        return build(output, readRow(row, strict), new String[width]);
-    }
-
-    /** A row of numbers in schema order straight into a model's feature vector; see {@link #vector(Map, boolean, Layout)}. */
     public double[] vector(double[] row, boolean strict, Layout layout) {
         return place(readRow(row, strict), null, layout);
     }

@@ -127,7 +127,6 @@ public final class FeedbackCache {
                 next = 0;
             }
             long value = (long) LONGS.get(pool, next);
-            LONGS.set(pool, next, 0L); // a used id's bytes do not stay behind
             next += Long.BYTES;
             return value;
         }

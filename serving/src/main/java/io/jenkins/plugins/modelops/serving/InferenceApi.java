@@ -355,11 +355,12 @@ final class InferenceApi extends Handler.Abstract {
         }
         boolean binaryByDefault = all != null && all.asBoolean();
         JsonNode requested = root.get("outputs");
-        if (requested == null) {
+        if (requested == null || requested.isNull() || (requested.isArray() && requested.isEmpty())) {
+            // Absent or empty: every output, as KServe's servers do.
             return names.stream().map(name -> new Output(name, binaryByDefault)).toList();
         }
-        if (!requested.isArray() || requested.isEmpty()) {
-            throw Requests.bad("'outputs' must be a non-empty array like [{\"name\": \"" + names.get(0) + "\"}], got "
+        if (!requested.isArray()) {
+            throw Requests.bad("'outputs' must be an array like [{\"name\": \"" + names.get(0) + "\"}], got "
                     + Requests.kind(requested) + "; leave it out to get every output");
         }
         List<Output> outputs = new java.util.ArrayList<>();
@@ -399,8 +400,8 @@ final class InferenceApi extends Handler.Abstract {
                 binarySize += binary.length;
             }
         }
-        int jsonEstimate = 512 + 48 * n + (binaries.size() == outputs.size() ? 0 : 24 * n * (classes.size() + 1));
-        Body bytes = new Body(jsonEstimate + binarySize);
+        long jsonEstimate = 512 + 48L * n + (binaries.size() == outputs.size() ? 0 : 24L * n * (classes.size() + 1));
+        Body bytes = new Body((int) Math.min(jsonEstimate + binarySize, 64L << 20)); // grows past 64 MiB if it must
         try (JsonGenerator out = JSON.createGenerator(bytes)) {
             out.writeStartObject();
             out.writeStringField("model_name", name);
@@ -528,8 +529,6 @@ final class InferenceApi extends Handler.Abstract {
                 predictions.add(prediction(result, null));
                 if (classification) {
                     metrics.predictions(result.label(), 1);
-                }
-                if (classification) {
                     boolean ok = result.label().equals(truth[i]);
                     correct += ok ? 1 : 0;
                     metrics.feedback(ok);
@@ -630,9 +629,9 @@ final class InferenceApi extends Handler.Abstract {
     }
 
     /**
-     * Writes the prediction ids, each a JSON string. An id is a UUID, a dash and digits: nothing to escape, so each is
-     * written as pre-encoded UTF-8 from one reused buffer; for a batch of thousands, building and escaping strings
-     * had cost more than predicting.
+     * Writes prediction ids {@code from} to {@code to}, each a JSON string. An id is a UUID, a dash and digits:
+     * nothing to escape, so each is written as pre-encoded UTF-8 from one buffer per call; for a v2 batch of
+     * thousands, building and escaping strings had cost more than predicting.
      */
     private static void writeIds(JsonGenerator out, FeedbackCache.Ids ids, int from, int to) throws IOException {
         if (ids.count() == 1) {

@@ -83,9 +83,15 @@ public final class Predictor {
         double tolerance = LINEAR_TOLERANCE;
         String unsupported = null;
         if (compiled == null && model instanceof XGBoostModel<?> xgb) {
-            XGBoostTrees trees = XGBoostTrees.of(xgb);
+            XGBoostTrees trees;
+            try {
+                trees = XGBoostTrees.of(xgb);
+                unsupported = trees == null ? " (no trees kernel: " + XGBoostTrees.unsupportedReason(xgb) + ")" : null;
+            } catch (RuntimeException e) { // e.g. the booster's JSON export failing: the native path still works
+                trees = null;
+                unsupported = " (no trees kernel: " + e.getMessage() + ")";
+            }
             compiled = trees == null ? null : treeKernel(trees, model);
-            unsupported = trees == null ? " (no trees kernel: " + XGBoostTrees.unsupportedReason(xgb) + ")" : null;
             compiledName = "trees";
             tolerance = TREE_TOLERANCE;
         }
@@ -123,6 +129,11 @@ public final class Predictor {
 
     public ModelSchema schema() {
         return schema;
+    }
+
+    /** The length of an encoded row: the model's features, one-hot categories included. */
+    public int width() {
+        return featureNames.length;
     }
 
     public boolean classification() {

@@ -23,6 +23,13 @@ final class Requests {
     private static final Set<String> NUMERIC_TYPES = Set.of("FP64", "FP32", "FP16", "INT8", "INT16", "INT32",
             "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
 
+    /**
+     * Most values one request may encode: rows times the model's encoded width (one-hot categories included) or
+     * classes, whichever is more. 2^21 doubles are 16 MiB; a small body naming a category of a wide model, or a
+     * UINT8 tensor of millions of rows, must not make the server allocate gigabytes.
+     */
+    static final long MAX_CELLS = 1L << 21;
+
     private final Predictor predictor;
     private final List<String> featureNames;
     private final boolean strict;
@@ -45,6 +52,7 @@ final class Requests {
         if (instances.isEmpty()) {
             throw bad("'" + field + "' is empty; send at least one instance");
         }
+        checkRows(instances.size());
         List<double[]> examples = new ArrayList<>(instances.size());
         for (int i = 0; i < instances.size(); i++) {
             String where = field + "[" + i + "]";
@@ -121,6 +129,7 @@ final class Requests {
         if (rows == 0) {
             throw bad("the inputs have 0 rows; send at least one");
         }
+        checkRows(rows);
         List<double[]> examples = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
             Map<String, Object> row = new HashMap<>();
@@ -142,9 +151,14 @@ final class Requests {
                     + featureNames.size() + " features per row in this order: " + String.join(", ", featureNames));
         }
         int width = featureNames.size();
-        int rows = (int) t.shape[0];
-        if (rows == 0) {
+        if (t.shape[0] == 0) {
             throw bad("input '" + t.name + "' has 0 rows; send at least one");
+        }
+        checkRows(t.shape[0]);
+        int rows = (int) t.shape[0];
+        if (t.numbers.length != (long) rows * width) {
+            throw new IllegalStateException("tensor '" + t.name + "' holds " + t.numbers.length + " values, not "
+                    + rows + " x " + width); // the decoders check sizes against shapes; this would be our bug
         }
         List<double[]> examples = new ArrayList<>(rows);
         double[] row = new double[width];
@@ -204,6 +218,7 @@ final class Requests {
             }
         }
         JsonNode data = input.get("data");
+        data = data == null || data.isNull() ? null : data; // clients send "data": null beside binary data
         JsonNode binarySize = input.path("parameters").get("binary_data_size");
         if (binarySize != null) {
             if (data != null) {
@@ -368,6 +383,15 @@ final class Requests {
 
         private static double unsigned(long v) {
             return v >= 0 ? v : ((v >>> 1) | (v & 1)) * 2.0;
+        }
+    }
+
+    /** Refuses a request whose encoded rows would exceed {@link #MAX_CELLS}, before encoding any. */
+    private void checkRows(long rows) {
+        int width = Math.max(predictor.width(), predictor.classes().size());
+        if (rows > MAX_CELLS / Math.max(1, width)) {
+            throw new HttpError(413, "the request has " + rows + " rows; this model takes at most "
+                    + MAX_CELLS / Math.max(1, width) + " per request (" + width + " encoded values a row); split it");
         }
     }
 

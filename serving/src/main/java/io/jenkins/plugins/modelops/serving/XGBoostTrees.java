@@ -29,15 +29,15 @@ import java.util.Set;
  * floats printed to round-trip) into flat primitive arrays. Prediction mirrors xgboost 1.6.2's CPU predictor step for
  * step:
  * <ul>
- * <li>Features: as Tribuo converts an example, every feature whose name is in the model's feature map becomes an
- * entry, zero values included, its value cast to float; features of the same id are summed (in float); names the
- * map does not know are dropped. An id with no entry, or whose value is NaN (XGBoost drops NaN entries when it builds
- * the DMatrix), is missing and follows the split's default direction. A value too large for a float (infinite once
- * cast) is refused, as XGBoost refuses it; so is an example with no known feature at all, as Tribuo refuses it.</li>
+ * <li>Features: a row is the model's feature vector ({@link Predictor}), slot = Tribuo feature id, as Tribuo's
+ * conversion makes DMatrix entries: every feature of the example that the map knows, zero values included, cast to
+ * float. A NaN slot (the example lacks the feature) is missing and follows the split's default direction, as an
+ * absent entry does in XGBoost. A value too large for a float (infinite once cast) is refused, as XGBoost refuses
+ * it.</li>
  * <li>Splits: {@code (float) value < threshold} goes to the left child, otherwise to the left child's successor
  * (XGBoost's predictor computes the right child as {@code left + 1}, not from the stored right child).</li>
  * <li>Sums: a float per output starting at the base score, leaf values added in float in tree order.</li>
- * <li>{@code multi:softprob}: XGBoost's softmax ({@code expf} of the margin minus the float maximum, summed in double,
+ * <li>{@code multi:softprob}: XGBoost's softmax (the exponential of the margin minus the float maximum, as a float, summed in double,
  * each divided by the float sum); the regression objectives supported are identities.</li>
  * </ul>
  * Immutable and thread-safe; each thread keeps a scratch buffer so that a prediction allocates nothing of its own.
@@ -336,7 +336,8 @@ final class XGBoostTrees {
      * A row with every feature absent follows the default directions, as native XGBoost does for one of NaNs (the
      * encoder refuses rows the model knows nothing of before they get here).
      *
-     * @throws IllegalArgumentException if a value is too large for a float (where the native path fails too)
+     * @throws io.jenkins.plugins.modelops.InvalidInputException if a value is too large for a float (where the native
+     *         path fails too): a 400 naming the feature
      */
     void predict(double[] row, double[] out) {
         Scratch s = scratch.get();
@@ -344,7 +345,8 @@ final class XGBoostTrees {
         for (int id = 0; id < width; id++) {
             float v = (float) row[id];
             if (Float.isInfinite(v)) {
-                throw new IllegalArgumentException("feature '" + featureMap.get(id).getName() + "' = " + row[id]
+                throw new io.jenkins.plugins.modelops.InvalidInputException("feature '"
+                        + featureMap.get(id).getName() + "' = " + row[id]
                         + " is too large for XGBoost, which reads values as floats");
             }
             x[id] = v;
@@ -375,7 +377,10 @@ final class XGBoostTrees {
         }
     }
 
-    /** xgboost's common::Softmax: float max, expf in float, sum in double, each divided by the sum as a float. */
+    /**
+     * xgboost's common::Softmax: float max, exponential as a float, sum in double, each divided by the sum as a float.
+     * XGBoost calls glibc's expf, which is not correctly rounded; Math.exp rounded to float can differ by one ulp.
+     */
     private void softmax(float[] margin) {
         float max = margin[0];
         for (int k = 1; k < outputs; k++) {

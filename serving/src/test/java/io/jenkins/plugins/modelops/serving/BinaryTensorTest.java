@@ -175,6 +175,28 @@ class BinaryTensorTest {
     }
 
     @Test
+    void emptyOutputsMeanEveryOutputAndNullDataBesideBinaryIsAbsent() throws Exception {
+        Binary reply = post(iris, "/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", "
+                + "\"shape\": [2, 4], \"data\": null, \"parameters\": {\"binary_data_size\": 64}}], \"outputs\": []}",
+                fp64(TWO_ROWS));
+        assertThat(reply.status()).as(reply.json().toString()).isEqualTo(200);
+        assertThat(reply.json().get("outputs")).hasSize(2);
+        assertThat(reply.json().get("outputs").get(0).get("data").toString()).isEqualTo("[\"setosa\",\"virginica\"]");
+    }
+
+    @Test
+    void aRequestOfMoreRowsThanTheModelTakesIsRefusedBeforeEncoding() throws Exception {
+        // 600,000 rows of UINT8 are 2.4 MB, under the body limit; encoded they would be 600,000 x 4 doubles.
+        int rows = 600_000;
+        Binary reply = post(iris, "/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"UINT8\", "
+                + "\"shape\": [" + rows + ", 4], \"parameters\": {\"binary_data_size\": " + rows * 4 + "}}]}",
+                new byte[rows * 4]);
+        assertThat(reply.status()).isEqualTo(413);
+        assertThat(reply.json().get("error").asText()).isEqualTo("the request has 600000 rows; this model takes at "
+                + "most 524288 per request (4 encoded values a row); split it");
+    }
+
+    @Test
     void serverMetadataAnnouncesTheExtension() throws Exception {
         assertThat(iris.get("/v2").json().get("extensions").toString()).isEqualTo("[\"binary_tensor_data\"]");
     }

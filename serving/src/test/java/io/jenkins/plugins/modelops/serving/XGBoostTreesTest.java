@@ -258,7 +258,8 @@ class XGBoostTreesTest {
         double[] out = new double[3];
         Example<Label> huge = new ArrayExample<>(unknown, names, new double[]{1.4, 0.2, 5.1, 1e300});
         assertThatThrownBy(() -> nativePredict(model, true, List.of(huge))).hasMessageContaining("inf");
-        assertThatThrownBy(() -> trees.predict(vector(model, huge), out)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> trees.predict(vector(model, huge), out))
+                .isInstanceOf(io.jenkins.plugins.modelops.InvalidInputException.class)
                 .hasMessageContaining("sepal_width");
         // A failed row leaves nothing behind in the thread's buffer.
         trees.predict(vector(model, new ArrayExample<>(unknown, new String[]{"petal_length"}, new double[]{5.0})), out);

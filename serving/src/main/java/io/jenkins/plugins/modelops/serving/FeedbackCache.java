@@ -75,10 +75,14 @@ public final class FeedbackCache {
         int index = 0;
         if (id.length() > UUID_LENGTH + 1 && id.charAt(UUID_LENGTH) == '-') {
             base = id.substring(0, UUID_LENGTH);
+            String suffix = id.substring(UUID_LENGTH + 1);
             try {
-                index = Integer.parseInt(id.substring(UUID_LENGTH + 1));
+                index = Integer.parseInt(suffix);
             } catch (NumberFormatException e) {
                 return null;
+            }
+            if (!suffix.equals(Integer.toString(index))) {
+                return null; // one spelling per id: "UUID-05" and "UUID-+5" are not prediction 5
             }
         }
         return segment(base).take(base, index, id.length() == base.length(), clock.getAsLong());

@@ -49,6 +49,8 @@ class FeedbackCacheTest {
         assertThat(cache.take(batch.get(1))).isNull();
         assertThat(cache.take(batch.get(0).substring(0, 36))).as("a bare UUID is not a batch member").isNull();
         assertThat(cache.take(batch.get(0).substring(0, 36) + "-3")).isNull();
+        assertThat(cache.take(batch.get(0).substring(0, 36) + "-02")).as("one spelling per id").isNull();
+        assertThat(cache.take(batch.get(0).substring(0, 36) + "-+2")).isNull();
         assertThat(cache.take(single + "-0")).isNull();
         assertThat(cache.take("not-an-id")).isNull();
         assertThat(cache.take(batch.get(0))).isSameAs(SETOSA);

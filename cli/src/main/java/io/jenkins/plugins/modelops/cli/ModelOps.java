@@ -37,7 +37,7 @@ public final class ModelOps {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof InvalidInputException) {
-                err.println("error: " + e.getMessage());
+                err.println("error: " + ((InvalidInputException) e).render(Flags::of));
                 return BAD_INPUT;
             }
             err.println("error: " + e);

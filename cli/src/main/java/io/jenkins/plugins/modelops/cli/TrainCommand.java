@@ -3,12 +3,13 @@ package io.jenkins.plugins.modelops.cli;
 import io.jenkins.plugins.modelops.Json;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.bundle.BundleManifest;
+import io.jenkins.plugins.modelops.data.CsvFormat;
 import io.jenkins.plugins.modelops.data.DataSpec;
 import io.jenkins.plugins.modelops.data.MissingPolicy;
 import io.jenkins.plugins.modelops.data.Task;
 import io.jenkins.plugins.modelops.train.Algorithm;
 import io.jenkins.plugins.modelops.train.Hyperparameters;
-import io.jenkins.plugins.modelops.train.TrainModel;
+import io.jenkins.plugins.modelops.usecase.TrainModel;
 import io.jenkins.plugins.modelops.train.TrainingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,6 +74,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "missing values: error (default), drop the row, or mean-impute numeric columns")
     String missing;
 
+    @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
+            description = "field delimiter: ',' (default), ';' or tab")
+    String delimiter;
+
+    @Option(names = "--decimal", paramLabel = "CHAR", defaultValue = ".",
+            description = "decimal mark of numbers: '.' (default) or ','")
+    String decimal;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "bundle directory to write")
     Path out;
 
@@ -89,14 +98,15 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DataSpec dataSpec = DataSpec.of(label).withFeatures(features).withExclude(exclude).withCategorical(categorical)
-                .withMissing(MissingPolicy.parse(missing)).withTask(task == null ? null : Task.parse(task));
+                .withMissing(MissingPolicy.parse(missing)).withTask(task == null ? null : Task.parse(task))
+                .withFormat(new CsvFormat(CsvFormat.parseDelimiter(delimiter), CsvFormat.parseDecimal(decimal)));
         TrainingConfig config = TrainingConfig.of(data, dataSpec)
                 .withAlgorithm(algorithm == null ? null : Algorithm.parse(algorithm))
                 .withParams(Hyperparameters.parsePairs(params))
                 .withTestFraction(testFraction)
                 .withFolds(folds)
                 .withSeed(seed);
-        Progress progress = message -> spec.commandLine().getErr().println(message);
+        Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
         TrainModel.Outcome outcome = TrainModel.run(
                 new TrainModel.Request(config, out, Optional.ofNullable(baseline), requirements), progress);
         BundleManifest manifest = outcome.bundle().manifest();
@@ -116,8 +126,8 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("model %s (%s, %s) -> %s%n", manifest.shortId(), manifest.algorithm(),
                     manifest.task(), outcome.bundle().dir());
             outcome.bundle().metrics().numericNames().forEach(n ->
-                    spec.commandLine().getOut().printf("  %-16s %.4f%n", n, outcome.bundle().metrics().get(n)));
-            spec.commandLine().getOut().println("  blessing         " + manifest.blessing());
+                    spec.commandLine().getOut().printf(java.util.Locale.ROOT, "  %-16s %.4f%n", n, outcome.bundle().metrics().get(n)));
+            spec.commandLine().getOut().println("  blessing         " + manifest.blessing().id());
         }
         return outcome.rejected() ? ModelOps.REJECTED : ModelOps.OK;
     }

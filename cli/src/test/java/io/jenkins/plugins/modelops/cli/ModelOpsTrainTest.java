@@ -88,4 +88,77 @@ class ModelOpsTrainTest {
                 "--out", dir.resolve("m").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("unknown missing-value policy 'zero'; expected one of: error, drop, mean");
     }
+
+    @Test
+    void engineMessagesNameParametersAsFlags() throws Exception {
+        Path data = Files.writeString(dir.resolve("gaps.csv"), "x,y,kind\n1,2,a\n,3,b\n3,4,a\n4,5,b\n");
+
+        assertThat(run("train", "--data", data.toString(), "--label", "kind", "--out", dir.resolve("m").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("line 3, column 'x': missing value ''; with --missing error every feature "
+                + "needs a value. Accepted: fill it, --missing drop (drop such rows) or --missing mean");
+    }
+
+    @Test
+    void aSemicolonFileWithDecimalCommasTrainsWithDelimiterAndDecimal() throws Exception {
+        StringBuilder csv = new StringBuilder("x;y;kind\n");
+        for (int i = 0; i < 60; i++) {
+            csv.append(i % 2 == 0 ? "0," : "9,").append(i).append(';').append(i % 3).append(';')
+                    .append(i % 2 == 0 ? "low" : "high").append('\n');
+        }
+        Path data = Files.writeString(dir.resolve("export.csv"), csv);
+
+        assertThat(run("train", "--data", data.toString(), "--label", "kind", "--out", dir.resolve("m").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("the file seems to use ';' as its delimiter: pass --delimiter ';'");
+
+        assertThat(run("train", "--data", data.toString(), "--label", "kind", "--delimiter", ";",
+                "--out", dir.resolve("m").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("column 'x' holds numbers with decimal commas ('0,0' on line 2): pass "
+                + "--decimal ',' to read them as numbers, or --categorical x to keep them as text");
+
+        assertThat(run("train", "--data", data.toString(), "--label", "kind", "--delimiter", ";", "--decimal", ",",
+                "--out", dir.resolve("m").toString(), "--json")).as(err.toString()).isZero();
+        JsonNode schema = Json.MAPPER.readTree(dir.resolve("m/schema.json").toFile());
+        assertThat(schema.get("features").get(0).get("type").asText()).isEqualTo("numeric");
+        assertThat(schema.get("features").get(0).get("max").asDouble()).isBetween(9.0, 9.9); // 9,x read as 9.x
+        assertThat(Json.MAPPER.readTree(out.toString()).get("metrics").get("accuracy").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aFolderThatIsNotABundleIsRefusedAndLeftAsItWas() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("mine"));
+        Files.writeString(folder.resolve("bundle.json"), "{\"hello\": 1}");
+        Files.writeString(folder.resolve("notes.txt"), "keep me");
+        Files.createDirectories(folder.resolve("sub")).resolve("deep.txt");
+        Files.writeString(folder.resolve("sub/deep.txt"), "me too");
+
+        assertThat(run("train", "--data", iris(), "--label", "species", "--out", folder.toString())).isEqualTo(2);
+
+        assertThat(err.toString()).contains("error: --out " + folder + " exists, is not empty and is not a ModelOps "
+                + "bundle (its bundle.json is not in the format modelops-bundle/1); refusing to replace it");
+        assertThat(folder.resolve("bundle.json")).hasContent("{\"hello\": 1}");
+        assertThat(folder.resolve("notes.txt")).hasContent("keep me");
+        assertThat(folder.resolve("sub/deep.txt")).hasContent("me too");
+    }
+
+    @Test
+    void theWorkingDirectoryCanBeTheBaseline() throws Exception {
+        assertThat(run("train", "--data", iris(), "--label", "species", "--out", dir.resolve("first").toString()))
+                .isZero();
+
+        // A real process whose working directory is the first bundle: "--baseline ." must open it.
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ModelOps.class.getName(), "train", "--data", iris(),
+                "--label", "species", "--baseline", ".", "--require", "accuracy>=baseline-0.05",
+                "--out", dir.resolve("second").toString(), "--json")
+                .directory(dir.resolve("first").toFile()).redirectErrorStream(false).start();
+        String stdout = new String(process.getInputStream().readAllBytes());
+        String stderr = new String(process.getErrorStream().readAllBytes());
+        assertThat(process.waitFor()).as(stderr).isZero();
+        JsonNode summary = Json.MAPPER.readTree(stdout);
+        assertThat(summary.get("blessing").asText()).isEqualTo("blessed");
+        assertThat(summary.get("checks").get(0).get("baselineValue").asDouble())
+                .isEqualTo(Json.MAPPER.readTree(dir.resolve("first/metrics.json").toFile()).get("accuracy").asDouble());
+    }
 }

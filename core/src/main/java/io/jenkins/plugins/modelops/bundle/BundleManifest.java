@@ -1,6 +1,7 @@
 package io.jenkins.plugins.modelops.bundle;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.jenkins.plugins.modelops.gate.BlessingStatus;
 import io.jenkins.plugins.modelops.train.TrainedModel;
 
 import java.util.SortedMap;
@@ -10,12 +11,12 @@ import java.util.SortedMap;
  * the model (data, encoding, algorithm, hyperparameters, seed, split, versions), so the same inputs give the same id
  * on any machine; {@code files} holds the SHA-256 of every other file in the bundle.
  *
- * @param blessing {@code blessed}, {@code not-blessed}, or {@code not-evaluated} when no requirement was given
+ * @param blessing the offline gate's verdict; {@code not-evaluated} when no requirement was given
  */
 public record BundleManifest(String format, String modelId, String createdAt, String toolVersion,
                              String tribuoVersion, String task, String label, String algorithm,
                              SortedMap<String, String> hyperparameters, long seed, double testFraction,
-                             TrainedModel.DataFacts data, String blessing, SortedMap<String, String> files) {
+                             TrainedModel.DataFacts data, BlessingStatus blessing, SortedMap<String, String> files) {
 
     public static final String FORMAT = "modelops-bundle/1";
 

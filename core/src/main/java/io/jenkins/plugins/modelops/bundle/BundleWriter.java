@@ -4,8 +4,10 @@ import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import io.jenkins.plugins.modelops.Digests;
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Json;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Versions;
 import io.jenkins.plugins.modelops.gate.Blessing;
+import io.jenkins.plugins.modelops.gate.BlessingStatus;
 import io.jenkins.plugins.modelops.train.TrainedModel;
 
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -35,24 +38,65 @@ public final class BundleWriter {
 
     /**
      * Fails fast, before training, if {@code out} cannot receive a bundle: it may be absent, empty, or an earlier
-     * bundle (replaced as a whole); anything else is refused.
+     * ModelOps bundle (replaced as a whole). Anything else is refused and left untouched: a directory with other
+     * files, one whose {@code bundle.json} is not ours, the working directory or one that holds it.
      */
     public static void checkTarget(Path out) {
         Path absolute = out.toAbsolutePath().normalize();
+        String named = Parameter.OUTPUT.ref() + " " + out;
         if (absolute.getParent() == null) {
-            throw new InvalidInputException("--out " + out + " is not a valid bundle directory; name a directory below /");
+            throw new InvalidInputException(Parameter.OUTPUT, named + " is not a valid bundle directory; name a "
+                    + "directory below /");
+        }
+        if (Path.of("").toAbsolutePath().normalize().startsWith(absolute)) {
+            throw new InvalidInputException(Parameter.OUTPUT, named + " is the working directory or holds it; "
+                    + "refusing to replace it. Name a new or empty directory, or an earlier bundle");
         }
         if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-            throw new InvalidInputException("--out " + out + " is a file; name a new or empty directory, or an earlier bundle");
+            throw new InvalidInputException(Parameter.OUTPUT, named + " is a file; name a new or empty directory, or "
+                    + "an earlier bundle");
         }
-        if (Files.isDirectory(absolute) && !isEmpty(absolute) && !Files.isRegularFile(absolute.resolve(ModelBundle.MANIFEST))) {
-            throw new InvalidInputException("--out " + out + " exists, is not empty and is not a model bundle; refusing "
-                    + "to replace it. Name a new or empty directory, or an earlier bundle");
+        if (Files.isDirectory(absolute) && !isEmpty(absolute)) {
+            String why = notABundle(absolute);
+            if (why != null) {
+                throw new InvalidInputException(Parameter.OUTPUT, named + " exists, is not empty and is not a "
+                        + "ModelOps bundle (" + why + "); refusing to replace it. Name a new or empty directory, or "
+                        + "an earlier bundle");
+            }
         }
+    }
+
+    /** Why an existing directory is not a bundle this writer may replace whole, or null if it is one. */
+    private static String notABundle(Path dir) {
+        Path manifestFile = dir.resolve(ModelBundle.MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            return "it has no " + ModelBundle.MANIFEST;
+        }
+        BundleManifest manifest;
+        try {
+            manifest = Json.MAPPER.readValue(manifestFile.toFile(), BundleManifest.class);
+        } catch (IOException | RuntimeException e) {
+            return "its " + ModelBundle.MANIFEST + " is not a bundle manifest";
+        }
+        if (!BundleManifest.FORMAT.equals(manifest.format()) || manifest.files() == null) {
+            return "its " + ModelBundle.MANIFEST + " is not in the format " + BundleManifest.FORMAT;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String name = entry.getFileName().toString();
+                if (!name.equals(ModelBundle.MANIFEST) && !manifest.files().containsKey(name)) {
+                    return "it holds " + name + ", which " + ModelBundle.MANIFEST + " does not list";
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return null;
     }
 
     public static ModelBundle write(TrainedModel trained, Optional<Blessing> blessing, Path out) {
         Path target = out.toAbsolutePath().normalize();
+        recoverInterruptedReplace(target);
         checkTarget(target);
         Path temp = null;
         try {
@@ -87,9 +131,31 @@ public final class BundleWriter {
         }
     }
 
+    /**
+     * A run killed between the two renames of a replace left the earlier bundle in a hidden {@code .NAME.old-}
+     * sibling: restore it when the target is gone (so this run replaces it as usual), delete it when the new bundle
+     * made it into place.
+     */
+    private static void recoverInterruptedReplace(Path target) {
+        String prefix = "." + target.getFileName() + ".old-";
+        try (Stream<Path> siblings = Files.list(target.getParent())) {
+            for (Path old : siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                if (!Files.exists(target) && Files.isRegularFile(old.resolve(ModelBundle.MANIFEST))) {
+                    atomicMove(old, target);
+                } else {
+                    deleteRecursively(old);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no parent directory yet: nothing was left behind
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean up after an interrupted write of " + target, e);
+        }
+    }
+
     private static BundleManifest manifest(TrainedModel trained, Optional<Blessing> blessing,
                                            SortedMap<String, String> files) {
-        String status = blessing.map(Blessing::status).orElse(Blessing.NOT_EVALUATED);
+        BlessingStatus status = blessing.map(Blessing::status).orElse(BlessingStatus.NOT_EVALUATED);
         return new BundleManifest(BundleManifest.FORMAT, ModelId.of(trained),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Versions.modelops(), Versions.tribuo(),
                 trained.schema().task().id(), trained.schema().label().name(), trained.algorithm().id(),

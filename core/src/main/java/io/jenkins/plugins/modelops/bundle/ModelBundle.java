@@ -4,7 +4,7 @@ import io.jenkins.plugins.modelops.Digests;
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Json;
 import io.jenkins.plugins.modelops.data.ModelSchema;
-import io.jenkins.plugins.modelops.train.Metrics;
+import io.jenkins.plugins.modelops.metrics.Metrics;
 import org.tribuo.Model;
 import org.tribuo.protos.core.ModelProto;
 
@@ -30,10 +30,12 @@ public record ModelBundle(Path dir, BundleManifest manifest, ModelSchema schema,
     public static final String BLESSING = "blessing.json";
 
     /** Opens and verifies a bundle directory; every problem names the directory, the file and what is wrong. */
-    public static ModelBundle open(Path dir) {
+    public static ModelBundle open(Path given) {
+        // Absolute, so "." works and the bundle keeps a name (the server names a model after its directory).
+        Path dir = given.toAbsolutePath().normalize();
         Path manifestFile = dir.resolve(MANIFEST);
         if (!Files.isDirectory(dir)) {
-            throw new InvalidInputException(dir + ": no such model bundle directory");
+            throw new InvalidInputException(given + ": no such model bundle directory");
         }
         if (!Files.isRegularFile(manifestFile)) {
             throw new InvalidInputException(dir + " is not a model bundle: it has no " + MANIFEST
@@ -51,7 +53,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, ModelSchema schema,
         }
         for (Map.Entry<String, String> file : manifest.files().entrySet()) {
             Path path = dir.resolve(file.getKey()).normalize();
-            if (!path.startsWith(dir.normalize()) || !Files.isRegularFile(path)) {
+            if (!path.startsWith(dir) || !Files.isRegularFile(path)) {
                 throw new InvalidInputException(dir + ": " + file.getKey() + " is listed in " + MANIFEST
                         + " but missing; the bundle is incomplete");
             }

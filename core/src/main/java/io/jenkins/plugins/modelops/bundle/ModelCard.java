@@ -1,5 +1,6 @@
 package io.jenkins.plugins.modelops.bundle;
 
+import io.jenkins.plugins.modelops.Numbers;
 import io.jenkins.plugins.modelops.data.FeatureSpec;
 import io.jenkins.plugins.modelops.gate.Blessing;
 import io.jenkins.plugins.modelops.train.TrainedModel;
@@ -48,6 +49,11 @@ final class ModelCard {
             case DROP -> "rows with any dropped";
             case MEAN -> "numeric gaps imputed with the training rows' mean";
         }).append("\n\n");
+        if (!data.warnings().isEmpty()) {
+            md.append("Warnings about the data:\n\n");
+            data.warnings().forEach(w -> md.append("- ").append(w).append("\n"));
+            md.append("\n");
+        }
         md.append("| feature | type | observed in training |\n|---|---|---|\n");
         for (FeatureSpec f : trained.schema().features()) {
             md.append("| ").append(f.name()).append(" | ").append(f.type().id()).append(" | ");
@@ -88,16 +94,22 @@ final class ModelCard {
             md.append("No requirements were given, so no blessing is claimed.\n");
         } else {
             md.append(switch (blessing.get().status()) {
-                case Blessing.BLESSED -> "**Blessed**: every evaluated requirement holds.\n\n";
-                case Blessing.NOT_BLESSED -> "**Not blessed**: a requirement failed.\n\n";
-                default -> "**No blessing claimed**: every requirement was skipped.\n\n";
+                case BLESSED -> "**Blessed**: every evaluated requirement holds.\n\n";
+                case NOT_BLESSED -> "**Not blessed**: a requirement failed or could not be evaluated.\n\n";
+                case NOT_EVALUATED -> "**No blessing claimed**: every requirement was skipped.\n\n";
             });
             md.append("| requirement | value | threshold | baseline | result |\n|---|---|---|---|---|\n");
             for (Blessing.Check c : blessing.get().checks()) {
-                md.append(String.format(Locale.ROOT, "| `%s` | %.4f | %s | %s | %s |%n", c.requirement(), c.value(),
-                        c.threshold() == null ? "" : c.operator() + " " + String.format(Locale.ROOT, "%.4f", c.threshold()),
-                        c.baselineValue() == null ? "" : String.format(Locale.ROOT, "%.4f", c.baselineValue()),
-                        c.reason() != null ? "skipped: " + c.reason() : c.passed() ? "pass" : "FAIL"));
+                md.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %s | %s |%n", c.requirement(),
+                        c.value() == null ? "" : Numbers.fixed(c.value(), 4),
+                        c.threshold() == null ? "" : c.operator() + " " + Numbers.fixed(c.threshold(), 4),
+                        c.baselineValue() == null ? "" : Numbers.fixed(c.baselineValue(), 4),
+                        switch (c.result()) {
+                            case PASS -> "pass";
+                            case FAIL -> "FAIL";
+                            case SKIPPED -> "skipped: " + c.reason();
+                            case NOT_EVALUABLE -> "NOT EVALUABLE: " + c.reason();
+                        }));
             }
         }
         md.append("\n## Caveats\n\n");

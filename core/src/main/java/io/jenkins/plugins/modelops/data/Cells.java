@@ -13,6 +13,17 @@ public final class Cells {
     private Cells() {
     }
 
+    /**
+     * Whether a text cell is a number written with a decimal comma ({@code 0,25}, {@code -3,5}): such a column is
+     * refused rather than silently one-hot encoded.
+     */
+    public static boolean isDecimalComma(String cell) {
+        String s = cell.strip();
+        int comma = s.indexOf(',');
+        return comma > 0 && s.indexOf(',', comma + 1) < 0 && comma < s.length() - 1
+                && !Double.isNaN(parseNumber(s, ','));
+    }
+
     public static boolean isMissing(String cell) {
         if (cell == null || cell.isEmpty()) {
             return true;
@@ -29,6 +40,14 @@ public final class Cells {
      * ({@code Infinity}, hex floats, {@code 1d}), is not a number: returns NaN.
      */
     public static double parseNumber(String cell) {
+        return parseNumber(cell, '.');
+    }
+
+    /**
+     * As {@link #parseNumber(String)}, with {@code decimal} as the decimal mark: with {@code ','}, {@code 0,25} is a
+     * quarter and a cell holding {@code .} is not a number (it may be a thousands separator).
+     */
+    public static double parseNumber(String cell, char decimal) {
         String s = cell;
         if (!s.isEmpty() && (Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1)))) {
             s = s.strip();
@@ -38,9 +57,12 @@ public final class Cells {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+            if (!((c >= '0' && c <= '9') || c == decimal || c == '-' || c == '+' || c == 'e' || c == 'E')) {
                 return Double.NaN;
             }
+        }
+        if (decimal != '.') {
+            s = s.replace(decimal, '.');
         }
         try {
             // Jackson's bundled FastDoubleParser: the same results as Double.parseDouble, several times faster.

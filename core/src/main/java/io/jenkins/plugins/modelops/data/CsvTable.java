@@ -4,6 +4,13 @@ import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Numbers;
+import io.jenkins.plugins.modelops.Parameter;
+
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +28,7 @@ import java.util.Set;
 
 /**
  * A CSV file read per RFC 4180 (quoted fields, embedded separators and newlines, CRLF, UTF-8 BOM) with a header row,
+ * strictly as UTF-8 and with a {@link CsvFormat}'s delimiter and decimal mark,
  * typed as it is read: each cell becomes a number, a text or a missing value (see {@link Cells}). Strings of numeric
  * cells are dropped at once, so a large numeric file never holds millions of strings; text columns keep every cell's
  * text. Every row keeps the line it started on, so later errors can name it.
@@ -62,7 +70,7 @@ public final class CsvTable {
     }
 
     public static CsvTable read(Path file) {
-        return read(file, Set.of());
+        return read(file, Set.of(), CsvFormat.DEFAULT);
     }
 
     /**
@@ -70,8 +78,8 @@ public final class CsvTable {
      * their numeric-looking values ({@code 01234}, {@code 5}) are names, not numbers. A column that turns out to be
      * mostly text is read a second time for the text of its numeric-looking cells, which only mixed files need.
      */
-    public static CsvTable read(Path file, Set<String> textColumns) {
-        CsvTable table = readOnce(file, textColumns);
+    public static CsvTable read(Path file, Set<String> textColumns, CsvFormat format) {
+        CsvTable table = readOnce(file, textColumns, format);
         Set<String> mixed = new HashSet<>();
         for (Column column : table.columns) {
             if (!textColumns.contains(column.name()) && column.numeric() > 0 && column.isText(false)) {
@@ -82,36 +90,36 @@ public final class CsvTable {
             return table;
         }
         mixed.addAll(textColumns);
-        return readOnce(file, mixed);
+        return readOnce(file, mixed, format);
     }
 
-    private static CsvTable readOnce(Path file, Set<String> textColumns) {
+    private static CsvTable readOnce(Path file, Set<String> textColumns, CsvFormat format) {
         String source = file.toString();
         if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException(source + ": no such data file"
+            throw new InvalidInputException(Parameter.DATA, source + ": no such data file"
                     + (Files.isDirectory(file) ? " (it is a directory; name a .csv file)" : ""));
         }
         CsvReader<CsvRecord> reader;
         try {
             reader = CsvReader.builder()
-                    .detectBomHeader(true)
+                    .fieldSeparator(format.delimiter())
                     .skipEmptyLines(true)
                     // Ragged rows are reported by us, with the line and both counts.
                     .allowExtraFields(true)
                     .allowMissingFields(true)
-                    .ofCsvRecord(file);
+                    .ofCsvRecord(utf8(file));
         } catch (NoSuchFileException e) {
-            throw new InvalidInputException(source + ": no such data file", e);
+            throw new InvalidInputException(Parameter.DATA, source + ": no such data file", e);
         } catch (IOException e) {
             throw new UncheckedIOException(source + ": cannot open", e);
         }
         try (reader) {
-            return read(source, reader, textColumns);
+            return read(file, reader, textColumns, format);
         } catch (CsvParseException e) {
-            throw new InvalidInputException(source + ": not valid CSV (RFC 4180): " + describe(e), e);
+            throw new InvalidInputException(Parameter.DATA, source + ": not valid CSV (RFC 4180): " + describe(e), e);
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CharacterCodingException) {
-                throw new InvalidInputException(source + ": not UTF-8 text; save the file as UTF-8 (a BOM is fine)", e);
+                throw notUtf8(file, e);
             }
             throw e;
         } catch (IOException e) {
@@ -119,17 +127,58 @@ public final class CsvTable {
         }
     }
 
-    private static CsvTable read(String source, CsvReader<CsvRecord> reader, Set<String> textColumns) {
+    /**
+     * The file as strictly decoded UTF-8 (a byte that is not UTF-8 stops the read instead of becoming U+FFFD, which
+     * would train on {@code K\uFFFDln}), its UTF-8 byte order mark skipped. A UTF-16 file is refused by name.
+     */
+    private static Reader utf8(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file));
+        in.mark(3);
+        byte[] head = in.readNBytes(3);
+        boolean utf8Bom = head.length == 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB
+                && (head[2] & 0xff) == 0xBF;
+        boolean utf16Bom = head.length >= 2 && (((head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF)
+                || ((head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE));
+        if (utf16Bom) {
+            in.close();
+            throw new InvalidInputException(Parameter.DATA, file + ": the file is UTF-16 text (it starts with a UTF-16 "
+                    + "byte order mark); save it as UTF-8, e.g. iconv -f utf-16 -t utf-8 " + file.getFileName()
+                    + " > " + utf8Name(file));
+        }
+        if (!utf8Bom) {
+            in.reset();
+        }
+        return new InputStreamReader(in, CsvChecks.strictUtf8());
+    }
+
+    private static InvalidInputException notUtf8(Path file, Exception cause) {
+        CsvChecks.BadByte bad = CsvChecks.firstBadByte(file);
+        String where = bad == null ? "" : String.format(" line %d: byte 0x%02X is not UTF-8 (in Latin-1 it would be "
+                + "'%s')", bad.line(), bad.value(), bad.asLatin1());
+        return new InvalidInputException(Parameter.DATA, file + where + "; the file is not UTF-8 text. Re-encode it, "
+                + "e.g. from Latin-1: iconv -f latin1 -t utf-8 " + file.getFileName() + " > " + utf8Name(file), cause);
+    }
+
+    private static String utf8Name(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) + "-utf8" + name.substring(dot) : name + "-utf8";
+    }
+
+    private static CsvTable read(Path file, CsvReader<CsvRecord> reader, Set<String> textColumns, CsvFormat format) {
+        String source = file.toString();
         List<String> header = null;
         Builder[] builders = null;
         long[] lines = new long[1024];
         int rows = 0;
+        String lastField = null;
+        long lastLine = 0;
         for (CsvRecord record : reader) {
             if (header == null) {
-                header = header(source, record);
+                header = header(source, record, format);
                 builders = new Builder[header.size()];
                 for (int c = 0; c < builders.length; c++) {
-                    builders[c] = new Builder(textColumns.contains(header.get(c)));
+                    builders[c] = new Builder(textColumns.contains(header.get(c)), format.decimal());
                 }
                 continue;
             }
@@ -137,10 +186,12 @@ public final class CsvTable {
                 if (record.getFieldCount() == 1 && record.getField(0).isBlank()) {
                     continue; // whitespace-only line, e.g. trailing spaces at the end of the file
                 }
-                throw new InvalidInputException(String.format(
+                checkQuotesClose(file, header, record.getStartingLineNumber(), format);
+                throw new InvalidInputException(Parameter.DATA, String.format(
                         "%s line %d: %d fields, but the header (line 1) has %d columns; every row needs one value per "
-                                + "column (quote values that contain commas)",
-                        source, record.getStartingLineNumber(), record.getFieldCount(), header.size()));
+                                + "column (quote values that contain the delimiter %s)",
+                        source, record.getStartingLineNumber(), record.getFieldCount(), header.size(),
+                        CsvFormat.show(format.delimiter())));
             }
             if (rows == lines.length) {
                 lines = Arrays.copyOf(lines, lines.length * 2);
@@ -149,20 +200,37 @@ public final class CsvTable {
             for (int c = 0; c < builders.length; c++) {
                 builders[c].add(rows, record.getField(c));
             }
+            lastField = record.getField(builders.length - 1);
+            lastLine = record.getStartingLineNumber();
             rows++;
         }
         if (header == null) {
-            throw new InvalidInputException(source + ": the file is empty; expected a header row and data rows");
+            throw new InvalidInputException(Parameter.DATA, source + ": the file is empty; expected a header row and "
+                    + "data rows");
         }
         if (rows == 0) {
-            throw new InvalidInputException(source + ": only a header row (" + String.join(",", header)
+            throw new InvalidInputException(Parameter.DATA, source + ": only a header row (" + String.join(",", header)
                     + "); expected data rows below it");
+        }
+        if (lastField.indexOf('\n') >= 0 || lastField.indexOf('\r') >= 0) {
+            // A quote that never closes swallows the rest of the file into the last record's last field.
+            checkQuotesClose(file, header, lastLine, format);
         }
         List<Column> columns = new ArrayList<>(builders.length);
         for (int c = 0; c < builders.length; c++) {
             columns.add(builders[c].build(header.get(c), rows));
         }
         return new CsvTable(source, List.copyOf(header), Arrays.copyOf(lines, rows), List.copyOf(columns));
+    }
+
+    private static void checkQuotesClose(Path file, List<String> header, long fromLine, CsvFormat format) {
+        CsvChecks.OpenQuote open = CsvChecks.openQuoteAtEnd(file, fromLine, format.delimiter());
+        if (open != null) {
+            String column = open.column() < header.size() ? " in column '" + header.get(open.column()) + "'" : "";
+            throw new InvalidInputException(Parameter.DATA, String.format("%s line %d: a quote opens%s and never "
+                    + "closes, so the rest of the file would be read as one value; close the quote, and write a quote "
+                    + "inside a quoted value as two (\"\")", file, open.line(), column));
+        }
     }
 
     /**
@@ -172,6 +240,7 @@ public final class CsvTable {
     private static final class Builder {
         private static final int CHUNK = 4096;
         private final boolean keepText;
+        private final char decimal;
         private final List<double[]> numbers = new ArrayList<>();
         private final List<byte[]> kinds = new ArrayList<>();
         private final List<String[]> texts = new ArrayList<>();
@@ -179,8 +248,9 @@ public final class CsvTable {
         private int present;
         private int numeric;
 
-        Builder(boolean keepText) {
+        Builder(boolean keepText, char decimal) {
             this.keepText = keepText;
+            this.decimal = decimal;
         }
 
         void add(int row, String cell) {
@@ -198,7 +268,7 @@ public final class CsvTable {
                 return;
             }
             present++;
-            double value = Cells.parseNumber(cell);
+            double value = Cells.parseNumber(cell, decimal);
             numbers.get(chunk)[at] = value;
             if (Double.isNaN(value)) {
                 kinds.get(chunk)[at] = (byte) Kind.TEXT.ordinal();
@@ -237,19 +307,30 @@ public final class CsvTable {
         }
     }
 
-    private static List<String> header(String source, CsvRecord record) {
+    private static List<String> header(String source, CsvRecord record, CsvFormat format) {
+        if (record.getFieldCount() == 1) {
+            String only = record.getField(0);
+            for (char other : new char[] {';', '\t', ','}) {
+                if (other != format.delimiter() && only.indexOf(other) >= 0) {
+                    throw new InvalidInputException(Parameter.DELIMITER, String.format("%s line %d: the header is one "
+                            + "column ('%s'); the file seems to use %s as its delimiter: pass %s %s", source,
+                            record.getStartingLineNumber(), only.replace("\t", "\\t"), CsvFormat.show(other),
+                            Parameter.DELIMITER.ref(), other == '\t' ? "tab" : "'" + other + "'"));
+                }
+            }
+        }
         List<String> names = new ArrayList<>(record.getFieldCount());
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < record.getFieldCount(); i++) {
             String name = record.getField(i).strip();
             if (name.isEmpty()) {
-                throw new InvalidInputException(String.format(
+                throw new InvalidInputException(Parameter.DATA, String.format(
                         "%s line %d: header column %d has no name; every column needs a unique name",
                         source, record.getStartingLineNumber(), i + 1));
             }
             Integer previous = seen.put(name, i + 1);
             if (previous != null) {
-                throw new InvalidInputException(String.format(
+                throw new InvalidInputException(Parameter.DATA, String.format(
                         "%s line %d: header names column '%s' twice (columns %d and %d); column names must be unique",
                         source, record.getStartingLineNumber(), name, previous, i + 1));
             }
@@ -300,7 +381,7 @@ public final class CsvTable {
 
     /** A number in its shortest decimal form: 5, not 5.0. */
     public String numberText(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        return Numbers.format(v);
     }
 
     /** Where a cell is, for messages: {@code iris.csv line 17, column 'petal_width'}. */

@@ -37,7 +37,11 @@ public final class FeatureEncoder {
         return schema;
     }
 
-    /** A training or evaluation row. The data must have passed {@link LabeledData} validation. */
+    /**
+     * A training or evaluation row. The data must have passed {@link LabeledData} validation. A test row whose
+     * categories were all unseen in the training rows encodes as "none of the known ones", so it is scored (as a
+     * linear model's bias, a tree's path for absent features) instead of stopping the run.
+     */
     public <T extends Output<T>> Example<T> encode(LabeledData data, int row, T output) {
         double[] numbers = new double[width];
         String[] texts = new String[width];
@@ -50,7 +54,7 @@ public final class FeatureEncoder {
                 texts[f] = column.texts()[row];
             }
         }
-        return build(output, numbers, texts);
+        return build(output, numbers, texts, true);
     }
 
     /**
@@ -64,7 +68,7 @@ public final class FeatureEncoder {
         double[] numbers = new double[width];
         String[] texts = new String[width];
         read(values, strict, numbers, texts);
-        return build(output, numbers, texts);
+        return build(output, numbers, texts, false);
     }
 
     /**
@@ -169,7 +173,7 @@ public final class FeatureEncoder {
         return text;
     }
 
-    private <T extends Output<T>> Example<T> build(T output, double[] numbers, String[] texts) {
+    private <T extends Output<T>> Example<T> build(T output, double[] numbers, String[] texts, boolean noneKnownIsZero) {
         String[] names = new String[width];
         double[] values = new double[width];
         int n = 0;
@@ -185,6 +189,14 @@ public final class FeatureEncoder {
                 names[n] = spec.name() + "=" + texts[f];
                 values[n++] = 1.0;
             }
+        }
+        if (known == 0 && noneKnownIsZero) {
+            // Tribuo refuses an example with no feature it knows; an explicit 0 on a known one-hot feature is the
+            // same "none of the known categories" that absent features mean to it.
+            FeatureSpec first = features.get(0);
+            names = new String[] {first.name() + "=" + first.categories().get(0)};
+            values = new double[] {0.0};
+            return new ArrayExample<>(output, names, values);
         }
         requireKnown(known, texts);
         if (n < width) {
@@ -296,6 +308,6 @@ public final class FeatureEncoder {
     }
 
     private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        return io.jenkins.plugins.modelops.Numbers.format(v);
     }
 }

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.modelops.data;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Numbers;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 
 import java.util.ArrayList;
@@ -30,9 +32,15 @@ public final class LabeledData {
     private final double[] targets;
     private final long[] lines;
     private final int droppedRows;
+    private final List<String> warnings;
+
+    /** A text column with a distinct value on at least this share of its rows is likely an id, not a feature. */
+    static final double ID_LIKE_SHARE = 0.95;
+    /** Below this many rows, distinct values say little about a column. */
+    static final int ID_LIKE_MIN_ROWS = 20;
 
     private LabeledData(String source, String label, Task task, String taskReason, List<Column> features,
-                        String[] classes, double[] targets, long[] lines, int droppedRows) {
+                        String[] classes, double[] targets, long[] lines, int droppedRows, List<String> warnings) {
         this.source = source;
         this.label = label;
         this.task = task;
@@ -42,6 +50,7 @@ public final class LabeledData {
         this.targets = targets;
         this.lines = lines;
         this.droppedRows = droppedRows;
+        this.warnings = List.copyOf(warnings);
     }
 
     /** Reads and checks a CSV file for a data spec: the one entry point from a file. */
@@ -49,15 +58,21 @@ public final class LabeledData {
         // The label's and declared categorical columns' numeric-looking values are names ("5", "01234"): keep texts.
         Set<String> textColumns = new HashSet<>(spec.categorical());
         textColumns.add(spec.label());
-        return from(CsvTable.read(file, textColumns), spec, progress);
+        return from(CsvTable.read(file, textColumns, spec.format()), spec, progress);
     }
 
     private static LabeledData from(CsvTable table, DataSpec spec, Progress progress) {
         int labelColumn = table.columnIndex(spec.label());
         if (labelColumn < 0) {
-            throw new InvalidInputException(String.format("%s: no label column '%s'; the columns are: %s",
-                    table.source(), spec.label(), String.join(", ", table.header())));
+            throw new InvalidInputException(Parameter.LABEL, String.format("%s: no label column '%s'; the columns "
+                    + "are: %s", table.source(), spec.label(), String.join(", ", table.header())));
         }
+        if (table.column(labelColumn).present() == 0) {
+            throw new InvalidInputException(Parameter.LABEL, String.format("%s: the label column '%s' has no value in "
+                    + "any of the %d rows, so there is nothing to learn; choose another label column",
+                    table.source(), spec.label(), table.rows()));
+        }
+        List<String> warnings = new ArrayList<>();
         List<Integer> featureColumns = featureColumns(table, spec, labelColumn);
         CsvTable.Column label = table.column(labelColumn);
         List<CsvTable.Column> features = featureColumns.stream().map(table::column).toList();
@@ -85,11 +100,13 @@ public final class LabeledData {
         }
         int dropped = n - kept;
         if (dropped > 0) {
-            progress.info(String.format("Dropped %d of %d rows with missing values (--missing drop)", dropped, n));
+            progress.info(String.format("Dropped %d of %d rows with missing values (%s drop)", dropped, n,
+                    Parameter.MISSING.ref()));
         }
         if (kept == 0) {
-            throw new InvalidInputException(table.source() + ": every row has a missing value, so --missing drop left "
-                    + "no rows; use --missing mean, or fill the values");
+            throw new InvalidInputException(Parameter.MISSING, table.source() + ": every row has a missing value, so "
+                    + Parameter.MISSING.ref() + " drop left no rows; use " + Parameter.MISSING.ref()
+                    + " mean, or fill the values");
         }
         int[] rows = new int[kept];
         for (int r = 0, i = 0; r < n; r++) {
@@ -104,7 +121,7 @@ public final class LabeledData {
 
         List<Column> columns = new ArrayList<>(features.size());
         for (int f = 0; f < features.size(); f++) {
-            columns.add(column(table, spec, rows, featureColumns.get(f), dropped > 0));
+            columns.add(column(table, spec, rows, featureColumns.get(f), dropped > 0, warnings));
         }
 
         // One-hot features are named column=category: a column already named so would collide with one in Tribuo.
@@ -113,9 +130,9 @@ public final class LabeledData {
         for (Column c : columns) {
             int eq = c.name().indexOf('=');
             if (eq > 0 && textColumns.contains(c.name().substring(0, eq))) {
-                throw new InvalidInputException(String.format("%s: column '%s' has the name of a one-hot feature of the "
-                        + "text column '%s'; rename it (or exclude it with --exclude)", table.source(), c.name(),
-                        c.name().substring(0, eq)));
+                throw new InvalidInputException(Parameter.DATA, String.format("%s: column '%s' has the name of a "
+                        + "one-hot feature of the text column '%s'; rename it (or exclude it with %s %s)",
+                        table.source(), c.name(), c.name().substring(0, eq), Parameter.EXCLUDE.ref(), c.name()));
             }
         }
 
@@ -126,9 +143,13 @@ public final class LabeledData {
         }
         Task task;
         String reason;
+        if (!numericLabel && spec.task().isEmpty() && spec.format().decimal() == '.'
+                && !spec.categorical().contains(spec.label())) {
+            refuseDecimalCommas(table, rows, labelColumn);
+        }
         if (spec.task().isPresent()) {
             task = spec.task().get();
-            reason = "set with --task";
+            reason = "given by the task parameter";
         } else if (!numericLabel) {
             task = Task.CLASSIFICATION;
             reason = "the label has text values";
@@ -154,9 +175,10 @@ public final class LabeledData {
             targets = new double[kept];
             for (int i = 0; i < kept; i++) {
                 if (label.kind(rows[i]) != CsvTable.Kind.NUMBER) {
-                    throw new InvalidInputException(String.format(
-                            "%s: value '%s' is not a number; a regression label must be numeric (or use --task classification)",
-                            table.where(rows[i], labelColumn), table.cell(rows[i], labelColumn)));
+                    throw new InvalidInputException(Parameter.TASK, String.format(
+                            "%s: value '%s' is not a number; a regression label must be numeric (or use %s "
+                                    + "classification)", table.where(rows[i], labelColumn),
+                            table.cell(rows[i], labelColumn), Parameter.TASK.ref()));
                 }
                 targets[i] = label.numbers()[rows[i]];
             }
@@ -164,12 +186,13 @@ public final class LabeledData {
             classes = new String[kept];
             Set<String> distinct = new LinkedHashSet<>();
             for (int i = 0; i < kept; i++) {
-                // Numeric labels name their class by value, so "1" and "1.0" are one class.
-                classes[i] = numericLabel ? table.numberText(label.numbers()[rows[i]]) : label.texts()[rows[i]];
+                // A class is named as it is written: "01" and "1" are two classes (zip codes, product codes).
+                classes[i] = label.texts()[rows[i]];
                 distinct.add(classes[i]);
             }
+            warnSameNumber(distinct, spec.label(), warnings);
             if (distinct.size() < 2) {
-                throw new InvalidInputException(String.format(
+                throw new InvalidInputException(Parameter.LABEL, String.format(
                         "%s: label column '%s' has a single class ('%s') in all %d rows; classification needs at least "
                                 + "two classes", table.source(), spec.label(), distinct.iterator().next(), kept));
             }
@@ -179,22 +202,25 @@ public final class LabeledData {
                 columns.stream().filter(c -> c.type() == ColumnType.NUMERIC).count(),
                 columns.stream().filter(c -> c.type() == ColumnType.CATEGORICAL).count(),
                 spec.label(), task.id(), reason));
-        return new LabeledData(table.source(), spec.label(), task, reason, columns, classes, targets, lines, dropped);
+        warnings.forEach(progress::warn);
+        return new LabeledData(table.source(), spec.label(), task, reason, columns, classes, targets, lines, dropped,
+                warnings);
     }
 
     private static List<Integer> featureColumns(CsvTable table, DataSpec spec, int labelColumn) {
         for (String name : concat(spec.exclude(), spec.categorical(), spec.features())) {
             if (table.columnIndex(name) < 0) {
-                throw new InvalidInputException(String.format("%s: no column '%s' (named in %s); the columns are: %s",
-                        table.source(), name, flagNaming(spec, name), String.join(", ", table.header())));
+                throw new InvalidInputException(parameterNaming(spec, name), String.format(
+                        "%s: no column '%s' (named in %s); the columns are: %s", table.source(), name,
+                        flagNaming(spec, name), String.join(", ", table.header())));
             }
         }
         if (spec.features().contains(spec.label())) {
-            throw new InvalidInputException("column '" + spec.label() + "' is the label, so it cannot also be a feature; "
+            throw new InvalidInputException(Parameter.FEATURES, "column '" + spec.label() + "' is the label, so it cannot also be a feature; "
                     + "remove it from the features");
         }
         if (new java.util.HashSet<>(spec.features()).size() < spec.features().size()) {
-            throw new InvalidInputException("the feature list " + spec.features() + " names a column twice; name each "
+            throw new InvalidInputException(Parameter.FEATURES, "the feature list " + spec.features() + " names a column twice; name each "
                     + "feature once");
         }
         List<Integer> columns = new ArrayList<>();
@@ -206,11 +232,18 @@ public final class LabeledData {
             }
         }
         if (columns.isEmpty()) {
-            throw new InvalidInputException(table.source() + ": no feature columns left after removing the label '"
+            throw new InvalidInputException(Parameter.EXCLUDE, table.source() + ": no feature columns left after removing the label '"
                     + spec.label() + "' and the excluded columns " + spec.exclude() + "; the columns are: "
                     + String.join(", ", table.header()));
         }
         return columns;
+    }
+
+    private static Parameter parameterNaming(DataSpec spec, String name) {
+        if (spec.exclude().contains(name)) {
+            return Parameter.EXCLUDE;
+        }
+        return spec.categorical().contains(name) ? Parameter.CATEGORICAL : Parameter.FEATURES;
     }
 
     private static String flagNaming(DataSpec spec, String name) {
@@ -231,21 +264,24 @@ public final class LabeledData {
 
     private static InvalidInputException missing(CsvTable table, DataSpec spec, int row, int column, int labelColumn) {
         if (column == labelColumn) {
-            return new InvalidInputException(String.format(
-                    "%s: the label is missing (value '%s'); fill it, or use --missing drop to drop such rows",
-                    table.where(row, column), table.cell(row, column)));
+            return new InvalidInputException(Parameter.MISSING, String.format(
+                    "%s: the label is missing (value '%s'); fill it, or use %s drop to drop such rows "
+                            + "(a missing label is never imputed)",
+                    table.where(row, column), table.cell(row, column), Parameter.MISSING.ref()));
         }
-        return new InvalidInputException(String.format(
-                "%s: missing value '%s'; with --missing %s every feature needs a value. Accepted: fill it, "
-                        + "--missing drop (drop such rows) or --missing mean (impute numeric columns)",
-                table.where(row, column), table.cell(row, column), spec.missing().id()));
+        String missing = Parameter.MISSING.ref();
+        return new InvalidInputException(Parameter.MISSING, String.format(
+                "%s: missing value '%s'; with %s %s every feature needs a value. Accepted: fill it, "
+                        + "%s drop (drop such rows) or %s mean (impute numeric columns)",
+                table.where(row, column), table.cell(row, column), missing, spec.missing().id(), missing, missing));
     }
 
     /**
      * Types a column over the kept rows. When {@code subset} is false the rows are all the table's and its arrays are
      * used as they are.
      */
-    private static Column column(CsvTable table, DataSpec spec, int[] rows, int c, boolean subset) {
+    private static Column column(CsvTable table, DataSpec spec, int[] rows, int c, boolean subset,
+                                 List<String> warnings) {
         CsvTable.Column column = table.column(c);
         String name = column.name();
         int present = 0;
@@ -260,27 +296,33 @@ public final class LabeledData {
         // Typed over all the file's rows, as CsvTable decided which texts to keep: with --missing drop the kept rows
         // alone could make a column text whose numeric-looking cells were read as numbers only.
         boolean categorical = column.isText(spec.categorical().contains(name));
+        boolean declared = spec.categorical().contains(name);
+        if (!declared && spec.format().decimal() == '.' && firstText >= 0) {
+            refuseDecimalCommas(table, rows, c);
+        }
         if (!categorical && firstText >= 0) {
-            throw new InvalidInputException(String.format(
+            char decimal = spec.format().decimal();
+            throw new InvalidInputException(Parameter.DATA, String.format(
                     "%s: value '%s' is not a number, but %d of the column's %d values are numbers. Accepted: a decimal "
-                            + "number such as 3 or -0.25, a missing value (empty, NA), or --categorical %s to treat the "
+                            + "number such as 3 or -0%s25, a missing value (empty, NA), or %s %s to treat the "
                             + "whole column as text", table.where(rows[firstText], c),
-                    table.cell(rows[firstText], c), numeric, present, name));
+                    table.cell(rows[firstText], c), numeric, present, decimal, Parameter.CATEGORICAL.ref(), name));
         }
         if (categorical) {
             String[] texts = new String[rows.length];
             for (int i = 0; i < rows.length; i++) {
                 if (column.kind(rows[i]) == CsvTable.Kind.MISSING) {
                     if (spec.missing() == MissingPolicy.MEAN) {
-                        throw new InvalidInputException(String.format(
-                                "%s: missing value '%s' in a text column; --missing mean imputes numeric columns only. "
-                                        + "Accepted: fill it, or --missing drop", table.where(rows[i], c),
-                                table.cell(rows[i], c)));
+                        throw new InvalidInputException(Parameter.MISSING, String.format(
+                                "%s: missing value '%s' in a text column; %s mean imputes numeric columns only. "
+                                        + "Accepted: fill it, or %s drop", table.where(rows[i], c),
+                                table.cell(rows[i], c), Parameter.MISSING.ref(), Parameter.MISSING.ref()));
                     }
                 } else {
                     texts[i] = column.texts()[rows[i]];
                 }
             }
+            warnIfIdLike(name, texts, warnings);
             return new Column(name, ColumnType.CATEGORICAL, null, texts);
         }
         double[] numbers = column.numbers();
@@ -293,8 +335,76 @@ public final class LabeledData {
         return new Column(name, ColumnType.NUMERIC, numbers, null);
     }
 
+    /**
+     * Refuses a text column whose values are numbers written with a decimal comma ({@code 0,25}): one-hot encoding
+     * them would silently turn a measurement into hundreds of categories.
+     */
+    private static void refuseDecimalCommas(CsvTable table, int[] rows, int c) {
+        CsvTable.Column column = table.column(c);
+        int decimalCommas = 0;
+        int first = -1;
+        int present = 0;
+        for (int i = 0; i < rows.length; i++) {
+            CsvTable.Kind kind = column.kind(rows[i]);
+            if (kind == CsvTable.Kind.MISSING) {
+                continue;
+            }
+            present++;
+            if (kind == CsvTable.Kind.TEXT && Cells.isDecimalComma(column.texts()[rows[i]])) {
+                decimalCommas++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (decimalCommas > 0 && decimalCommas * 2 > present) {
+            String name = column.name();
+            throw new InvalidInputException(Parameter.DECIMAL, String.format("%s: column '%s' holds numbers with "
+                    + "decimal commas ('%s' on line %d): pass %s ',' to read them as numbers, or %s %s to keep them "
+                    + "as text", table.source(), name, table.cell(rows[first], c), table.lines()[rows[first]],
+                    Parameter.DECIMAL.ref(), Parameter.CATEGORICAL.ref(), name));
+        }
+    }
+
+    /** An id or free-text column teaches a model nothing that carries to new rows: say so, and how to leave it out. */
+    private static void warnIfIdLike(String name, String[] texts, List<String> warnings) {
+        Set<String> distinct = new HashSet<>();
+        int present = 0;
+        for (String t : texts) {
+            if (t != null) {
+                present++;
+                distinct.add(t);
+            }
+        }
+        if (present >= ID_LIKE_MIN_ROWS && distinct.size() >= ID_LIKE_SHARE * present) {
+            warnings.add(String.format(java.util.Locale.ROOT, "column '%s' looks like an id: %d distinct values in %d "
+                    + "rows (%.0f%%), so its categories will not recur in new data; exclude it with %s %s",
+                    name, distinct.size(), present, 100.0 * distinct.size() / present, Parameter.EXCLUDE.ref(), name));
+        }
+    }
+
+    /** Classes are kept as written; two that denote one number ("1" and "1.0") are probably one class. */
+    private static void warnSameNumber(Set<String> classes, String label, List<String> warnings) {
+        java.util.Map<Double, String> byValue = new java.util.HashMap<>();
+        for (String c : classes) {
+            double v = Cells.parseNumber(c);
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            String other = byValue.putIfAbsent(v, c);
+            if (other != null) {
+                warnings.add(String.format("label '%s' has the classes '%s' and '%s', which are the same number "
+                        + "written two ways; they are kept as two classes (classes are named as written): write them "
+                        + "alike if they are one", label, other, c));
+            }
+        }
+    }
+
     public String source() {
         return source;
+    }
+
+    /** What the data looks wrong in, without being refused (e.g. an id-like column): for the log and model card. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     public String label() {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.modelops.data;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -29,7 +30,7 @@ public enum MissingPolicy {
                 return policy;
             }
         }
-        throw new InvalidInputException("unknown missing-value policy '" + value + "'; expected one of: "
+        throw new InvalidInputException(Parameter.MISSING, "unknown missing-value policy '" + value + "'; expected one of: "
                 + Arrays.stream(values()).map(MissingPolicy::id).collect(Collectors.joining(", ")));
     }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.modelops.data;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -25,7 +26,7 @@ public enum Task {
                 return task;
             }
         }
-        throw new InvalidInputException("unknown task '" + value + "'; expected one of: "
+        throw new InvalidInputException(Parameter.TASK, "unknown task '" + value + "'; expected one of: "
                 + Arrays.stream(values()).map(Task::id).collect(Collectors.joining(", ")));
     }
 }

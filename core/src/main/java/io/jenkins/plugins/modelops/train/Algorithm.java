@@ -1,6 +1,7 @@
 package io.jenkins.plugins.modelops.train;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.data.Task;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
@@ -104,7 +105,8 @@ public enum Algorithm {
         List<ParamSpec> taskParams(Task task) {
             return List.of(
                     ParamSpec.integer("max_depth", 10, 1, 64, "maximum tree depth"),
-                    ParamSpec.decimal("min_child_weight", 5.0, 0.0, Double.MAX_VALUE, "minimum rows in a leaf"),
+                    ParamSpec.decimal("min_child_weight", 5.0, 0.0, Double.MAX_VALUE,
+                            "a node with fewer rows is not split (leaves may hold fewer)"),
                     ParamSpec.decimal("min_impurity_decrease", 0.0, 0.0, Double.MAX_VALUE, "minimum gain to split"),
                     impurity(task),
                     binsParam());
@@ -122,7 +124,8 @@ public enum Algorithm {
             return List.of(
                     ParamSpec.integer("trees", 50, 1, 10_000, "number of bagged trees"),
                     ParamSpec.integer("max_depth", 12, 1, 64, "maximum tree depth"),
-                    ParamSpec.decimal("min_child_weight", 2.0, 0.0, Double.MAX_VALUE, "minimum rows in a leaf"),
+                    ParamSpec.decimal("min_child_weight", 2.0, 0.0, Double.MAX_VALUE,
+                            "a node with fewer rows is not split (leaves may hold fewer)"),
                     ParamSpec.decimal("min_impurity_decrease", 0.0, 0.0, Double.MAX_VALUE, "minimum gain to split"),
                     ParamSpec.decimal("feature_fraction", 0.5, 0.01, 0.99, "fraction of features tried at each split"),
                     impurity(task),
@@ -219,7 +222,7 @@ public enum Algorithm {
     /** A fresh trainer (Tribuo trainers count their invocations into provenance: never reuse one). */
     public Trainer<?> trainer(Task task, Hyperparameters params, long seed) {
         if (!supports(task)) {
-            throw new InvalidInputException(unsupported(task));
+            throw new InvalidInputException(Parameter.ALGORITHM, unsupported(task));
         }
         return create(task, params, seed);
     }
@@ -235,7 +238,7 @@ public enum Algorithm {
                 return algorithm;
             }
         }
-        throw new InvalidInputException("unknown algorithm '" + value + "'; expected one of: "
+        throw new InvalidInputException(Parameter.ALGORITHM, "unknown algorithm '" + value + "'; expected one of: "
                 + Arrays.stream(values()).map(Algorithm::id).collect(Collectors.joining(", ")));
     }
 

@@ -1,86 +1,108 @@
 package io.jenkins.plugins.modelops.train;
 
-import org.tribuo.Model;
-import org.tribuo.Prediction;
-import org.tribuo.classification.Label;
-import org.tribuo.classification.evaluation.ConfusionMatrix;
-import org.tribuo.classification.evaluation.LabelEvaluation;
-import org.tribuo.classification.evaluation.LabelEvaluator;
-import org.tribuo.provenance.DataProvenance;
-import org.tribuo.regression.Regressor;
+import io.jenkins.plugins.modelops.metrics.Metric;
+import io.jenkins.plugins.modelops.metrics.Metrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
-/** Test-set metrics from predictions, in the shape of {@code metrics.json}. */
+/**
+ * Test-set metrics from true and predicted values, in the shape of {@code metrics.json}. Computed here rather than by
+ * Tribuo's evaluators so that averages follow scikit-learn's definitions: macro averages run over the classes present
+ * in the test labels or the predictions, and a metric that is undefined on the test rows is left out.
+ */
 final class Evaluation {
 
     private Evaluation() {
     }
 
-    static Metrics classification(Model<Label> model, List<Prediction<Label>> predictions, DataProvenance data,
-                                  List<String> classes) {
-        LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, predictions, data);
-        ConfusionMatrix<Label> confusion = evaluation.getConfusionMatrix();
-        Metrics metrics = new Metrics();
-        int n = predictions.size();
-        double accuracy = evaluation.accuracy();
-        metrics.put("accuracy", accuracy);
-        metrics.put("f1_macro", evaluation.macroAveragedF1());
-        double weighted = 0;
-        for (String c : classes) {
-            Label label = new Label(c);
-            weighted += confusion.support(label) * zeroIfNaN(evaluation.f1(label));
+    /**
+     * @param truth the test rows' classes
+     * @param predicted the predicted classes, row by row
+     * @param positiveScores each row's score for {@code classes.get(1)}, for ROC AUC of a binary task; else null
+     * @param classes the training classes, sorted
+     */
+    static Metrics classification(String[] truth, String[] predicted, double[] positiveScores, List<String> classes) {
+        int n = truth.length;
+        TreeSet<String> all = new TreeSet<>(classes);
+        all.addAll(Arrays.asList(truth));
+        all.addAll(Arrays.asList(predicted));
+        List<String> labels = List.copyOf(all);
+        Map<String, Integer> index = new LinkedHashMap<>();
+        labels.forEach(l -> index.put(l, index.size()));
+        long[][] confusion = new long[labels.size()][labels.size()];
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            confusion[index.get(truth[i])][index.get(predicted[i])]++;
+            correct += truth[i].equals(predicted[i]) ? 1 : 0;
         }
-        metrics.put("f1_weighted", weighted / n);
-        metrics.put("precision_macro", evaluation.macroAveragedPrecision());
-        metrics.put("recall_macro", evaluation.macroAveragedRecall());
-        double auc = classes.size() == 2 ? rocAuc(predictions, classes.get(1)) : Double.NaN;
-        if (Double.isFinite(auc)) { // undefined when the test rows hold a single class: left out, not "NaN"
-            metrics.put("roc_auc", auc);
-            metrics.put("positive_class", classes.get(1));
+        // scikit-learn's labels=None: the classes that occur in the test labels or in the predictions.
+        TreeSet<String> occurring = new TreeSet<>(Arrays.asList(truth));
+        occurring.addAll(Arrays.asList(predicted));
+
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        double precisionSum = 0;
+        double recallSum = 0;
+        double f1Sum = 0;
+        double weightedF1 = 0;
+        for (String label : labels) {
+            int k = index.get(label);
+            long tp = confusion[k][k];
+            long support = 0;
+            long predictedAs = 0;
+            for (int j = 0; j < labels.size(); j++) {
+                support += confusion[k][j];
+                predictedAs += confusion[j][k];
+            }
+            // zero_division=0, as scikit-learn reports it by default
+            double precision = predictedAs == 0 ? 0 : (double) tp / predictedAs;
+            double recall = support == 0 ? 0 : (double) tp / support;
+            double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            if (occurring.contains(label)) {
+                precisionSum += precision;
+                recallSum += recall;
+                f1Sum += f1;
+            }
+            weightedF1 += support * f1;
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("precision", precision);
+            figures.put("recall", recall);
+            figures.put("f1", f1);
+            figures.put("support", support);
+            perClass.put(label, figures);
+        }
+        double accuracy = (double) correct / n;
+        Metrics.Builder metrics = Metrics.builder()
+                .put(Metric.ACCURACY, accuracy)
+                .put(Metric.F1_MACRO, f1Sum / occurring.size())
+                .put(Metric.F1_WEIGHTED, weightedF1 / n)
+                .put(Metric.PRECISION_MACRO, precisionSum / occurring.size())
+                .put(Metric.RECALL_MACRO, recallSum / occurring.size());
+        if (positiveScores != null && classes.size() == 2) {
+            double auc = rocAuc(positiveScores, truth, classes.get(1));
+            if (Double.isFinite(auc)) { // undefined when the test rows hold a single class: left out, not "NaN"
+                metrics.put(Metric.ROC_AUC, auc).put("positive_class", classes.get(1));
+            }
         }
         metrics.put("accuracy_ci95", wilson(accuracy, n));
-        Map<String, Object> perClass = new LinkedHashMap<>();
-        for (String c : classes) {
-            Label label = new Label(c);
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("precision", zeroIfNaN(evaluation.precision(label)));
-            figures.put("recall", zeroIfNaN(evaluation.recall(label)));
-            figures.put("f1", zeroIfNaN(evaluation.f1(label)));
-            figures.put("support", (long) confusion.support(label));
-            perClass.put(c, figures);
-        }
         metrics.put("per_class", perClass);
         List<List<Long>> matrix = new ArrayList<>();
-        for (String truth : classes) {
-            List<Long> row = new ArrayList<>();
-            for (String predicted : classes) {
-                row.add((long) confusion.confusion(new Label(predicted), new Label(truth)));
-            }
-            matrix.add(row);
+        for (long[] row : confusion) {
+            matrix.add(Arrays.stream(row).boxed().toList());
         }
-        metrics.put("confusion_matrix", Map.of("labels", classes, "rows", "true class", "columns", "predicted class",
+        metrics.put("confusion_matrix", Map.of("labels", labels, "rows", "true class", "columns", "predicted class",
                 "counts", matrix));
         metrics.put("test_rows", n);
-        return metrics;
+        return metrics.build();
     }
 
-    static Metrics regression(List<Prediction<Regressor>> predictions) {
-        int n = predictions.size();
-        double[] truth = new double[n];
-        double[] predicted = new double[n];
-        double mean = 0;
-        for (int i = 0; i < n; i++) {
-            Prediction<Regressor> p = predictions.get(i);
-            truth[i] = p.getExample().getOutput().getValues()[0];
-            predicted[i] = p.getOutput().getValues()[0];
-            mean += truth[i];
-        }
-        mean /= n;
+    static Metrics regression(double[] truth, double[] predicted) {
+        int n = truth.length;
+        double mean = Arrays.stream(truth).average().orElse(Double.NaN);
         double squares = 0;
         double absolute = 0;
         double total = 0;
@@ -90,35 +112,33 @@ final class Evaluation {
             absolute += Math.abs(error);
             total += (truth[i] - mean) * (truth[i] - mean);
         }
-        Metrics metrics = new Metrics();
-        metrics.put("rmse", Math.sqrt(squares / n));
-        metrics.put("mae", absolute / n);
-        metrics.put("r2", total == 0 ? 0.0 : 1 - squares / total);
-        metrics.put("test_rows", n);
-        return metrics;
+        Metrics.Builder metrics = Metrics.builder()
+                .put(Metric.RMSE, Math.sqrt(squares / n))
+                .put(Metric.MAE, absolute / n);
+        if (total > 0) { // with a constant test label there is no variance to explain: R² is undefined, left out
+            metrics.put(Metric.R2, 1 - squares / total);
+        }
+        return metrics.put("test_rows", n).build();
     }
 
-    /** ROC AUC as the Mann-Whitney statistic over the positive class's score; ties count half. */
-    static double rocAuc(List<Prediction<Label>> predictions, String positive) {
-        int n = predictions.size();
-        double[][] scored = new double[n][2];
+    /** ROC AUC as the Mann-Whitney statistic over the positive class's score; ties count half. NaN if undefined. */
+    static double rocAuc(double[] scores, String[] truth, String positive) {
+        int n = scores.length;
+        Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
-            Prediction<Label> p = predictions.get(i);
-            Label score = p.getOutputScores().get(positive);
-            scored[i][0] = score == null ? Double.NEGATIVE_INFINITY : score.getScore();
-            scored[i][1] = p.getExample().getOutput().getLabel().equals(positive) ? 1 : 0;
+            order[i] = i;
         }
-        Arrays.sort(scored, (a, b) -> Double.compare(a[0], b[0]));
+        Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
         double rankSum = 0;
         long positives = 0;
         for (int i = 0; i < n; ) {
             int j = i;
-            while (j < n && scored[j][0] == scored[i][0]) {
+            while (j < n && scores[order[j]] == scores[order[i]]) {
                 j++;
             }
             double rank = (i + 1 + j) / 2.0; // average rank of the tie group, 1-based
             for (int k = i; k < j; k++) {
-                if (scored[k][1] == 1) {
+                if (truth[order[k]].equals(positive)) {
                     rankSum += rank;
                     positives++;
                 }
@@ -139,9 +159,5 @@ final class Evaluation {
         double centre = (p + z * z / (2.0 * n)) / denominator;
         double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / denominator;
         return List.of(Math.max(0, centre - half), Math.min(1, centre + half));
-    }
-
-    private static double zeroIfNaN(double value) {
-        return Double.isNaN(value) ? 0.0 : value;
     }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.modelops.train;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.data.Task;
 
 import java.util.Collections;
@@ -30,7 +31,7 @@ public final class Hyperparameters {
         }
         for (String key : given.keySet()) {
             if (!specs.containsKey(key)) {
-                throw new InvalidInputException(String.format(
+                throw new InvalidInputException(Parameter.PARAMS, String.format(
                         "unknown hyperparameter '%s' for algorithm '%s'; valid keys (with defaults): %s",
                         key, algorithm.id(), describe(algorithm, task)));
             }
@@ -54,12 +55,12 @@ public final class Hyperparameters {
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
             if (eq <= 0 || eq == pair.length() - 1) {
-                throw new InvalidInputException("hyperparameter '" + pair + "' is not of the form key=value, "
+                throw new InvalidInputException(Parameter.PARAMS, "hyperparameter '" + pair + "' is not of the form key=value, "
                         + "e.g. max_depth=8");
             }
             String key = pair.substring(0, eq).strip();
             if (map.put(key, pair.substring(eq + 1).strip()) != null) {
-                throw new InvalidInputException("hyperparameter '" + key + "' is given twice");
+                throw new InvalidInputException(Parameter.PARAMS, "hyperparameter '" + key + "' is given twice");
             }
         }
         return map;

@@ -4,13 +4,16 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import io.jenkins.plugins.modelops.Digests;
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.Versions;
-import io.jenkins.plugins.modelops.data.CsvTable;
 import io.jenkins.plugins.modelops.data.FeatureEncoder;
+import io.jenkins.plugins.modelops.data.LabelSpec;
 import io.jenkins.plugins.modelops.data.LabeledData;
 import io.jenkins.plugins.modelops.data.ModelSchema;
 import io.jenkins.plugins.modelops.data.Task;
+import io.jenkins.plugins.modelops.metrics.Metrics;
+import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
@@ -64,7 +67,7 @@ public final class ModelTraining {
         LabeledData data = LabeledData.read(config.data(), config.spec(), progress);
         Algorithm algorithm = config.algorithm().orElse(Algorithm.defaultFor(data.task()));
         if (!algorithm.supports(data.task())) {
-            throw new InvalidInputException(algorithm.unsupported(data.task()) + " (the task is " + data.task().id()
+            throw new InvalidInputException(Parameter.ALGORITHM, algorithm.unsupported(data.task()) + " (the task is " + data.task().id()
                     + " because " + data.taskReason() + ")");
         }
         Hyperparameters params = Hyperparameters.resolve(algorithm, data.task(), config.params());
@@ -83,15 +86,18 @@ public final class ModelTraining {
 
         long start = System.nanoTime();
         Fit fit = fit(prepared, split);
-        progress.info(String.format("Trained %s in %.1f s", prepared.algorithm().id(), (System.nanoTime() - start) / 1e9));
-        Metrics metrics = fit.metrics();
-        metrics.put("train_rows", split.train().length);
+        progress.info(String.format(java.util.Locale.ROOT, "Trained %s in %.1f s", prepared.algorithm().id(),
+                (System.nanoTime() - start) / 1e9));
+        Map<String, Object> more = new LinkedHashMap<>();
+        more.put("train_rows", split.train().length);
         if (crossValidation != null) {
-            metrics.put("cross_validation", crossValidation);
+            more.put("cross_validation", crossValidation);
         }
+        Metrics metrics = fit.metrics().with(more);
         String file = config.data().getFileName().toString();
         TrainedModel.DataFacts facts = new TrainedModel.DataFacts(file, prepared.dataSha256(), data.rows(),
-                data.droppedRows(), split.train().length, split.test().length, data.taskReason());
+                data.droppedRows(), split.train().length, split.test().length, data.taskReason(),
+                data.warnings().stream().map(Parameter::plain).toList());
         return new TrainedModel(fit.model(), fit.schema(), prepared.algorithm(), prepared.params(), metrics, facts, config);
     }
 
@@ -107,34 +113,53 @@ public final class ModelTraining {
         FeatureEncoder encoder = new FeatureEncoder(schema);
         Trainer<?> trainer = prepared.algorithm().trainer(data.task(), prepared.params(), config.seed());
         Map<String, Provenance> run = runProvenance(prepared);
+        int[] test = split.test();
         if (data.task() == Task.CLASSIFICATION) {
             LabelFactory factory = new LabelFactory();
-            DataProvenance provenance = dataProvenance(prepared, factory);
-            MutableDataset<Label> train = new MutableDataset<>(provenance, factory);
+            MutableDataset<Label> train = new MutableDataset<>(dataProvenance(prepared, factory), factory);
             for (int row : split.train()) {
                 train.add(encoder.encode(data, row, new Label(data.labelClass(row))));
             }
-            MutableDataset<Label> test = new MutableDataset<>(provenance, factory);
-            for (int row : split.test()) {
-                test.add(encoder.encode(data, row, new Label(data.labelClass(row))));
-            }
             Model<Label> model = ((Trainer<Label>) trainer).train(train, run);
-            List<Prediction<Label>> predictions = model.predict(test);
-            return new Fit(model, schema, Evaluation.classification(model, predictions, provenance,
-                    schema.label().classes()));
+            List<String> classes = schema.label().classes();
+            String[] truth = new String[test.length];
+            String[] predicted = new String[test.length];
+            double[] positive = classes.size() == 2 ? new double[test.length] : null;
+            List<Example<Label>> examples = new ArrayList<>(test.length);
+            for (int row : test) {
+                examples.add(encoder.encode(data, row, LabelFactory.UNKNOWN_LABEL));
+            }
+            List<Prediction<Label>> predictions = model.predict(examples); // one batch: XGBoost builds one matrix
+            for (int i = 0; i < test.length; i++) {
+                Prediction<Label> p = predictions.get(i);
+                truth[i] = data.labelClass(test[i]);
+                predicted[i] = p.getOutput().getLabel();
+                if (positive != null) {
+                    Label score = p.getOutputScores().get(classes.get(1));
+                    positive[i] = score == null ? Double.NEGATIVE_INFINITY : score.getScore();
+                }
+            }
+            return new Fit(model, schema, Evaluation.classification(truth, predicted, positive, classes));
         }
         RegressionFactory factory = new RegressionFactory();
-        DataProvenance provenance = dataProvenance(prepared, factory);
-        MutableDataset<Regressor> train = new MutableDataset<>(provenance, factory);
+        MutableDataset<Regressor> train = new MutableDataset<>(dataProvenance(prepared, factory), factory);
+        LabelSpec label = schema.label();
         for (int row : split.train()) {
-            train.add(encoder.encode(data, row, new Regressor(data.label(), data.target(row))));
-        }
-        MutableDataset<Regressor> test = new MutableDataset<>(provenance, factory);
-        for (int row : split.test()) {
-            test.add(encoder.encode(data, row, new Regressor(data.label(), data.target(row))));
+            train.add(encoder.encode(data, row, new Regressor(data.label(), label.scale(data.target(row)))));
         }
         Model<Regressor> model = ((Trainer<Regressor>) trainer).train(train, run);
-        return new Fit(model, schema, Evaluation.regression(model.predict(test)));
+        List<Example<Regressor>> examples = new ArrayList<>(test.length);
+        for (int row : test) {
+            examples.add(encoder.encode(data, row, RegressionFactory.UNKNOWN_REGRESSOR));
+        }
+        List<Prediction<Regressor>> predictions = model.predict(examples);
+        double[] truth = new double[test.length];
+        double[] predicted = new double[test.length];
+        for (int i = 0; i < test.length; i++) {
+            truth[i] = data.target(test[i]);
+            predicted[i] = label.unscale(predictions.get(i).getOutput().getValues()[0]);
+        }
+        return new Fit(model, schema, Evaluation.regression(truth, predicted));
     }
 
     private Map<String, Object> crossValidate(Prepared prepared, List<Split> folds) {

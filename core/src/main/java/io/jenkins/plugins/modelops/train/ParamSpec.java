@@ -1,6 +1,7 @@
 package io.jenkins.plugins.modelops.train;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +89,7 @@ public record ParamSpec(String name, Kind kind, String defaultValue, double min,
     }
 
     private InvalidInputException invalid(String algorithm, String value, String accepted) {
-        return new InvalidInputException(String.format("hyperparameter %s=%s of algorithm '%s' is not valid; expected %s",
+        return new InvalidInputException(Parameter.PARAMS, String.format("hyperparameter %s=%s of algorithm '%s' is not valid; expected %s",
                 name, value, algorithm, accepted));
     }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.modelops.train;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.data.LabeledData;
 import io.jenkins.plugins.modelops.data.Task;
 
@@ -20,7 +21,7 @@ public record Split(int[] train, int[] test) {
     /** Holds out {@code testFraction} of the rows (at least one per class that has two or more rows). */
     public static Split holdout(LabeledData data, double testFraction, long seed) {
         if (!(testFraction > 0 && testFraction < 1)) {
-            throw new InvalidInputException("test fraction " + testFraction + " is not valid; expected a number "
+            throw new InvalidInputException(Parameter.TEST_FRACTION, "test fraction " + testFraction + " is not valid; expected a number "
                     + "between 0 and 1 (exclusive), e.g. 0.2");
         }
         List<Integer> train = new ArrayList<>();
@@ -39,7 +40,7 @@ public record Split(int[] train, int[] test) {
             }
         }
         if (test.isEmpty() || train.isEmpty()) {
-            throw new InvalidInputException(String.format(
+            throw new InvalidInputException(Parameter.TEST_FRACTION, String.format(
                     "%s: %d rows cannot be split into training and test rows with test fraction %s; "
                             + "add rows or raise the test fraction", data.source(), data.rows(), testFraction));
         }
@@ -52,13 +53,13 @@ public record Split(int[] train, int[] test) {
      */
     public static List<Split> folds(LabeledData data, int[] rows, int k, long seed) {
         if (k < 2) {
-            throw new InvalidInputException("folds = " + k + " is not valid; cross-validation needs at least 2 folds "
+            throw new InvalidInputException(Parameter.FOLDS, "folds = " + k + " is not valid; cross-validation needs at least 2 folds "
                     + "(0 for none)");
         }
         if (rows.length < k) {
-            throw new InvalidInputException(String.format(
-                    "%s: %d training rows are fewer than the %d folds asked for; lower --folds or add rows",
-                    data.source(), rows.length, k));
+            throw new InvalidInputException(Parameter.FOLDS, String.format(
+                    "%s: %d training rows are fewer than the %d folds asked for; set %s to at most %d, or add rows",
+                    data.source(), rows.length, k, Parameter.FOLDS.ref(), rows.length));
         }
         List<List<Integer>> folds = new ArrayList<>();
         for (int i = 0; i < k; i++) {

@@ -1,11 +1,15 @@
-package io.jenkins.plugins.modelops.train;
+package io.jenkins.plugins.modelops.usecase;
 
+import io.jenkins.plugins.modelops.Numbers;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.bundle.BundleWriter;
 import io.jenkins.plugins.modelops.bundle.ModelBundle;
-import io.jenkins.plugins.modelops.data.Task;
 import io.jenkins.plugins.modelops.gate.Blessing;
 import io.jenkins.plugins.modelops.gate.Requirement;
+import io.jenkins.plugins.modelops.metrics.Metric;
+import io.jenkins.plugins.modelops.train.ModelTraining;
+import io.jenkins.plugins.modelops.train.TrainedModel;
+import io.jenkins.plugins.modelops.train.TrainingConfig;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +17,8 @@ import java.util.Optional;
 
 /**
  * The {@code trainModel} step and {@code modelops train}: train, evaluate, gate and write a bundle. Every input is
- * checked before training starts.
+ * checked before training starts. This package sits above the stages it strings together ({@code train},
+ * {@code gate}, {@code bundle}), so their arrows all point one way.
  */
 public final class TrainModel {
 
@@ -48,7 +53,9 @@ public final class TrainModel {
         });
         BundleWriter.checkTarget(request.out());
         ModelTraining.Prepared prepared = ModelTraining.prepare(request.config(), progress);
-        Blessing.validate(requirements, metricNames(prepared), baseline);
+        int classes = prepared.data().task() == io.jenkins.plugins.modelops.data.Task.CLASSIFICATION
+                ? prepared.data().classCounts().size() : 0;
+        Blessing.validate(requirements, Metric.available(prepared.data().task(), classes), baseline);
 
         TrainedModel trained = ModelTraining.train(request.config(), prepared, progress);
         Optional<Blessing> blessing = requirements.isEmpty()
@@ -56,29 +63,25 @@ public final class TrainModel {
                 : Optional.of(Blessing.evaluate(requirements, trained.metrics(), baseline));
         ModelBundle bundle = BundleWriter.write(trained, blessing, request.out());
         progress.info(String.format("Wrote model %s to %s", bundle.manifest().shortId(), bundle.dir()));
-        blessing.ifPresent(b -> {
-            for (Blessing.Check c : b.checks()) {
-                progress.info(c.reason() != null
-                        ? String.format("  SKIPPED %s: %s", c.requirement(), c.reason())
-                        : String.format("  %s %s: %s = %.4f, threshold %.4f%s", c.passed() ? "PASS" : "FAIL",
-                                c.requirement(), c.metric(), c.value(), c.threshold(),
-                                c.baselineValue() == null ? "" : String.format(" (baseline %.4f)", c.baselineValue())));
-            }
-            progress.info(switch (b.status()) {
-                case Blessing.BLESSED -> "Blessed: every evaluated requirement holds";
-                case Blessing.NOT_BLESSED -> "NOT blessed: a requirement failed";
-                default -> "No blessing claimed: every requirement was skipped";
-            });
-        });
+        blessing.ifPresent(b -> report(b, progress));
         return new Outcome(bundle, blessing);
     }
 
-    private static java.util.Set<String> metricNames(ModelTraining.Prepared prepared) {
-        if (prepared.data().task() == Task.REGRESSION) {
-            return Metrics.REGRESSION;
+    private static void report(Blessing blessing, Progress progress) {
+        for (Blessing.Check c : blessing.checks()) {
+            progress.info(switch (c.result()) {
+                case SKIPPED -> "  SKIPPED " + c.requirement() + ": " + c.reason();
+                case NOT_EVALUABLE -> "  NOT EVALUABLE " + c.requirement() + ": " + c.reason();
+                default -> "  " + (c.result() == io.jenkins.plugins.modelops.gate.CheckResult.PASS ? "PASS" : "FAIL")
+                        + " " + c.requirement() + ": " + c.metric() + " = " + Numbers.fixed(c.value(), 4)
+                        + ", threshold " + Numbers.fixed(c.threshold(), 4)
+                        + (c.baselineValue() == null ? "" : " (baseline " + Numbers.fixed(c.baselineValue(), 4) + ")");
+            });
         }
-        boolean binary = prepared.data().classCounts().size() == 2;
-        return binary ? Metrics.CLASSIFICATION
-                : Metrics.CLASSIFICATION.stream().filter(m -> !m.equals("roc_auc")).collect(java.util.stream.Collectors.toSet());
+        progress.info(switch (blessing.status()) {
+            case BLESSED -> "Blessed: every evaluated requirement holds";
+            case NOT_BLESSED -> "NOT blessed: a requirement failed or could not be evaluated";
+            case NOT_EVALUATED -> "No blessing claimed: every requirement was skipped";
+        });
     }
 }

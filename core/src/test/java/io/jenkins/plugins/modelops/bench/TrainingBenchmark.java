@@ -6,8 +6,9 @@ import io.jenkins.plugins.modelops.data.DataSpec;
 import io.jenkins.plugins.modelops.data.LabeledData;
 import io.jenkins.plugins.modelops.data.synthetic.WideNumeric;
 import io.jenkins.plugins.modelops.train.Algorithm;
-import io.jenkins.plugins.modelops.train.TrainModel;
+
 import io.jenkins.plugins.modelops.train.TrainingConfig;
+import io.jenkins.plugins.modelops.usecase.TrainModel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

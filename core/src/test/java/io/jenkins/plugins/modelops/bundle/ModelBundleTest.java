@@ -7,8 +7,9 @@ import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.data.DataSpec;
 import io.jenkins.plugins.modelops.train.Algorithm;
-import io.jenkins.plugins.modelops.train.TrainModel;
+
 import io.jenkins.plugins.modelops.train.TrainingConfig;
+import io.jenkins.plugins.modelops.usecase.TrainModel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -61,7 +61,7 @@ class CsvTableTest {
         assertThat(plain.column(1).isText(false)).isTrue();
         assertThat(plain.column(1).texts()).containsExactly("1", "NA", "x", "y", "z");
 
-        CsvTable declared = CsvTable.read(file, Set.of("zip"));
+        CsvTable declared = CsvTable.read(file, Set.of("zip"), io.jenkins.plugins.modelops.data.CsvFormat.DEFAULT);
         assertThat(declared.column(0).texts()).containsExactly("01234", "5", "7", "8", "9");
     }
 

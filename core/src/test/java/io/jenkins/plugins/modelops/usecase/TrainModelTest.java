@@ -1,4 +1,7 @@
-package io.jenkins.plugins.modelops.train;
+package io.jenkins.plugins.modelops.usecase;
+
+import io.jenkins.plugins.modelops.train.*;
+import io.jenkins.plugins.modelops.metrics.*;
 
 import io.jenkins.plugins.modelops.Examples;
 import io.jenkins.plugins.modelops.Json;
@@ -11,6 +14,8 @@ import io.jenkins.plugins.modelops.data.LabeledData;
 import io.jenkins.plugins.modelops.data.MissingPolicy;
 import io.jenkins.plugins.modelops.data.Task;
 import io.jenkins.plugins.modelops.gate.Blessing;
+import io.jenkins.plugins.modelops.gate.BlessingStatus;
+import io.jenkins.plugins.modelops.gate.CheckResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,19 +108,29 @@ class TrainModelTest {
 
     @Test
     void regressionPredictionsMatchAfterReload() {
-        TrainModel.Outcome outcome = train(courses(Algorithm.CART), "courses");
-        ModelBundle bundle = ModelBundle.open(outcome.bundle().dir());
-        @SuppressWarnings("unchecked")
-        Model<Regressor> reloaded = (Model<Regressor>) bundle.loadModel();
-        FeatureEncoder encoder = new FeatureEncoder(bundle.schema());
+        for (Algorithm algorithm : List.of(Algorithm.CART, Algorithm.SGD)) {
+            TrainingConfig config = courses(algorithm);
+            TrainModel.Outcome outcome = train(config, "courses-" + algorithm.id());
+            ModelBundle bundle = ModelBundle.open(outcome.bundle().dir());
+            @SuppressWarnings("unchecked")
+            Model<Regressor> reloaded = (Model<Regressor>) bundle.loadModel();
+            FeatureEncoder encoder = new FeatureEncoder(bundle.schema());
 
-        // A request that omits the numeric forum_posts: the mean policy imputes it, as in training.
-        Map<String, Object> request = new java.util.HashMap<>(Map.of("course", "Intro to Python",
-                "teacher", "Ben Carter", "difficulty", "beginner", "videos_watched_pct", 80.0, "quiz_attempts", 3,
-                "avg_quiz_score", 75.0, "sessions_per_week", 3.0, "days_since_last_login", 2));
-        double value = reloaded.predict(encoder.encode(request, RegressionFactory.UNKNOWN_REGRESSOR, false))
-                .getOutput().getValues()[0];
-        assertThat(value).isBetween(0.0, 10.0);
+            // The reloaded model, fed the same held-out rows through the bundle's schema, gives back exactly the
+            // metrics training wrote: a broken encoding, target scaling or model file cannot hide.
+            LabeledData data = LabeledData.read(config.data(), config.spec(), Progress.silent());
+            int[] test = Split.holdout(data, config.testFraction(), config.seed()).test();
+            double squares = 0;
+            for (int row : test) {
+                double value = bundle.schema().label().unscale(reloaded.predict(
+                        encoder.encode(data, row, RegressionFactory.UNKNOWN_REGRESSOR)).getOutput().getValues()[0]);
+                squares += (value - data.target(row)) * (value - data.target(row));
+            }
+            assertThat(Math.sqrt(squares / test.length)).as(algorithm.id())
+                    .isCloseTo(bundle.metrics().get("rmse"), within(1e-9));
+            assertThat(bundle.schema().label().scaled()).isTrue();
+            assertThat(bundle.schema().label().targetStd() == 1.0).isEqualTo(algorithm != Algorithm.SGD);
+        }
     }
 
     @Test
@@ -161,7 +176,7 @@ class TrainModelTest {
     }
 
     @Test
-    void aOneRowClassTrainsButIsNeverScoredAndNumericLabelsNameClassesByValue() throws IOException {
+    void aOneRowClassTrainsButIsNeverScoredAndClassesAreNamedAsWritten() throws IOException {
         Path data = dir.resolve("rare.csv");
         StringBuilder csv = new StringBuilder("x,y,kind\n");
         for (int i = 0; i < 40; i++) {
@@ -173,7 +188,7 @@ class TrainModelTest {
         TrainModel.Outcome outcome = train(TrainingConfig.of(data, DataSpec.of("kind")).withAlgorithm(Algorithm.CART)
                 .withTestFraction(0.5).withFolds(4), "rare");
 
-        assertThat(outcome.bundle().schema().label().classes()).containsExactly("1", "2", "3");
+        assertThat(outcome.bundle().schema().label().classes()).containsExactly("1", "2.0", "3");
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> perClass = (Map<String, Map<String, Object>>) outcome.bundle().metrics()
                 .asMap().get("per_class");
@@ -187,7 +202,7 @@ class TrainModelTest {
         assertThat(train(wine, "wine-class").bundle().manifest().task()).isEqualTo("classification");
         TrainModel.Outcome regression = train(wine.withSpec(DataSpec.of("quality").withTask(Task.REGRESSION)), "wine-reg");
         assertThat(regression.bundle().manifest().task()).isEqualTo("regression");
-        assertThat(regression.bundle().manifest().data().taskReason()).isEqualTo("set with --task");
+        assertThat(regression.bundle().manifest().data().taskReason()).isEqualTo("given by the task parameter");
     }
 
     @Test
@@ -206,21 +221,21 @@ class TrainModelTest {
     void blessingPassesFailsAndComparesWithABaseline() throws IOException {
         TrainModel.Outcome baseline = train(iris(Algorithm.LOGISTIC), "baseline", "accuracy>=0.9");
         assertThat(baseline.rejected()).isFalse();
-        assertThat(baseline.bundle().manifest().blessing()).isEqualTo("blessed");
-        assertThat(baseline.blessing().orElseThrow().blessed()).isTrue();
+        assertThat(baseline.bundle().manifest().blessing()).isEqualTo(BlessingStatus.BLESSED);
+        assertThat(baseline.blessing().orElseThrow().rejected()).isFalse();
 
         TrainModel.Outcome candidate = train(iris(Algorithm.CART).withParams(Map.of("max_depth", "1")), "candidate",
                 Optional.of(baseline.bundle().dir()), "f1_macro>=baseline-0.01", "accuracy>=0.5");
 
         assertThat(candidate.rejected()).isTrue();
-        assertThat(candidate.bundle().manifest().blessing()).isEqualTo("not-blessed");
+        assertThat(candidate.bundle().manifest().blessing()).isEqualTo(BlessingStatus.NOT_BLESSED);
         Blessing blessing = Json.MAPPER.readValue(candidate.bundle().dir().resolve("blessing.json").toFile(), Blessing.class);
         assertThat(blessing.baselineModelId()).isEqualTo(baseline.bundle().manifest().modelId());
         Blessing.Check f1 = blessing.checks().get(0);
-        assertThat(f1.result()).isEqualTo("fail");
+        assertThat(f1.result()).isEqualTo(CheckResult.FAIL);
         assertThat(f1.baselineValue()).isEqualTo(baseline.bundle().metrics().get("f1_macro"));
         assertThat(f1.threshold()).isCloseTo(baseline.bundle().metrics().get("f1_macro") - 0.01, within(1e-12));
-        assertThat(blessing.checks().get(1).result()).isEqualTo("pass");
+        assertThat(blessing.checks().get(1).result()).isEqualTo(CheckResult.PASS);
         assertThat(Files.readString(candidate.bundle().dir().resolve("model-card.md"))).contains("**Not blessed**");
     }
 
@@ -229,14 +244,14 @@ class TrainModelTest {
         TrainModel.Outcome withAbsolute = train(iris(Algorithm.LOGISTIC), "first", "f1_macro>=baseline-0.01",
                 "accuracy>=0.9");
 
-        assertThat(withAbsolute.blessing().orElseThrow().status()).isEqualTo("blessed");
+        assertThat(withAbsolute.blessing().orElseThrow().status()).isEqualTo(BlessingStatus.BLESSED);
         Blessing.Check skipped = withAbsolute.blessing().orElseThrow().checks().get(0);
-        assertThat(skipped.result()).isEqualTo("skipped");
+        assertThat(skipped.result()).isEqualTo(CheckResult.SKIPPED);
         assertThat(skipped.reason()).contains("no baseline bundle given");
         assertThat(skipped.threshold()).isNull();
 
         TrainModel.Outcome onlyRelative = train(iris(Algorithm.LOGISTIC), "only-relative", "f1_macro>=baseline-0.01");
-        assertThat(onlyRelative.bundle().manifest().blessing()).isEqualTo("not-evaluated");
+        assertThat(onlyRelative.bundle().manifest().blessing()).isEqualTo(BlessingStatus.NOT_EVALUATED);
         assertThat(onlyRelative.rejected()).isFalse();
     }
 
@@ -246,7 +261,7 @@ class TrainModelTest {
 
         assertThat(outcome.blessing()).isEmpty();
         assertThat(outcome.rejected()).isFalse();
-        assertThat(outcome.bundle().manifest().blessing()).isEqualTo("not-evaluated");
+        assertThat(outcome.bundle().manifest().blessing()).isEqualTo(BlessingStatus.NOT_EVALUATED);
         assertThat(outcome.bundle().dir().resolve("blessing.json")).doesNotExist();
     }
 

@@ -174,9 +174,20 @@ public final class Predictor {
         return new ArrayExample(unknown, java.util.Arrays.copyOf(names, n), java.util.Arrays.copyOf(values, n));
     }
 
-    /** Predicts encoded rows in one batch. */
+    /**
+     * Predicts encoded rows in one batch. A linear regressor learned a standardized target (see {@link
+     * io.jenkins.plugins.modelops.data.LabelSpec#unscale}): its outputs are turned back into the label's units here,
+     * once, after whichever kernel ran.
+     */
     public Predictions predict(List<double[]> rows) {
-        return kernel.predict(rows);
+        Predictions predictions = kernel.predict(rows);
+        if (!classification && schema.label().scaled()) {
+            double[] values = predictions.values();
+            for (int i = 0; i < rows.size(); i++) {
+                values[i] = schema.label().unscale(values[i]);
+            }
+        }
+        return predictions;
     }
 
     /**

@@ -7,6 +7,7 @@ import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
+import org.tribuo.regression.Regressor;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +56,42 @@ class PredictorTest {
                 assertThat(single.scores()[c]).isCloseTo(score, within(1e-6));
             }
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aLinearRegressorsStandardizedTargetIsTurnedBackIntoTheLabelsUnits() throws IOException {
+        ModelBundle bundle = ModelBundle.open(TestBundles.courses());
+        Predictor predictor = Predictor.load(bundle);
+        Model<Regressor> tribuo = (Model<Regressor>) bundle.loadModel();
+        var label = bundle.schema().label();
+        assertThat(label.scaled()).isTrue();
+        assertThat(predictor.kernel()).startsWith("linear");
+
+        CsvTable table = CsvTable.read(TestBundles.example("course-satisfaction.csv"));
+        List<double[]> rows = new ArrayList<>();
+        for (int r = 0; r < 200; r++) {
+            Map<String, Object> row = new HashMap<>();
+            for (var f : bundle.schema().features()) {
+                int c = table.columnIndex(f.name());
+                row.put(f.name(), f.isNumeric() ? (Object) nullIfNaN(table.column(c).numbers()[r]) : table.cell(r, c));
+            }
+            rows.add(predictor.encode(row, false));
+        }
+        List<Predictor.Result> results = predictor.predict(rows);
+        double sum = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            double modelSpace = tribuo.predict((Example<Regressor>) predictor.example(rows.get(i))).getOutput()
+                    .getValues()[0];
+            assertThat(results.get(i).value()).isCloseTo(label.unscale(modelSpace), within(1e-9));
+            sum += results.get(i).value();
+        }
+        // In the label's units (satisfaction 0-10, mean near the training mean), not in standard deviations.
+        assertThat(sum / rows.size()).isCloseTo(label.targetMean(), within(1.0));
+    }
+
+    private static Double nullIfNaN(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     @Test

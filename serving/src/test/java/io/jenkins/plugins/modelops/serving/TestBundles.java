@@ -4,7 +4,7 @@ import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.data.DataSpec;
 import io.jenkins.plugins.modelops.data.MissingPolicy;
 import io.jenkins.plugins.modelops.train.Algorithm;
-import io.jenkins.plugins.modelops.train.TrainModel;
+import io.jenkins.plugins.modelops.usecase.TrainModel;
 import io.jenkins.plugins.modelops.train.TrainingConfig;
 
 import java.io.IOException;

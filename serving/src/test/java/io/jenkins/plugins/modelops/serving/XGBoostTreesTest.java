@@ -17,7 +17,7 @@ import io.jenkins.plugins.modelops.data.MissingPolicy;
 import io.jenkins.plugins.modelops.data.ModelSchema;
 import io.jenkins.plugins.modelops.data.Task;
 import io.jenkins.plugins.modelops.train.Algorithm;
-import io.jenkins.plugins.modelops.train.TrainModel;
+import io.jenkins.plugins.modelops.usecase.TrainModel;
 import io.jenkins.plugins.modelops.train.TrainingConfig;
 import ml.dmlc.xgboost4j.java.Booster;
 import org.junit.jupiter.api.Test;

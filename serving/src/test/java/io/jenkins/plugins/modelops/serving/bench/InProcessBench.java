@@ -46,7 +46,8 @@ public final class InProcessBench {
 
     public static void main(String[] args) throws Exception {
         ModelBundle bundle = ModelBundle.open(Path.of(args[0]));
-        CsvTable table = CsvTable.read(Path.of(args[1]), java.util.Set.copyOf(bundle.schema().featureNames()));
+        CsvTable table = CsvTable.read(Path.of(args[1]), java.util.Set.copyOf(bundle.schema().featureNames()),
+                io.jenkins.plugins.modelops.data.CsvFormat.DEFAULT);
         double seconds = Double.parseDouble(args[2]);
         int[] batchSizes = java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         Predictor predictor = Predictor.load(bundle);

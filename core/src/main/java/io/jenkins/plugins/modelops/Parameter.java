@@ -1,0 +1,63 @@
+package io.jenkins.plugins.modelops;
+
+import java.util.Locale;
+
+/**
+ * The engine's input parameters, by the names the {@code trainModel} step uses. Engine messages refer to a
+ * parameter with {@link #ref()}; each caller renders the reference in its own spelling (the CLI as {@code --out},
+ * the step as {@code output:}), see {@link InvalidInputException#render}.
+ */
+public enum Parameter {
+    DATA, LABEL, FEATURES, EXCLUDE, CATEGORICAL, TASK, ALGORITHM, PARAMS, TEST_FRACTION, FOLDS, SEED, MISSING, OUTPUT,
+    BASELINE, REQUIRE, DELIMITER, DECIMAL;
+
+    /** Marks a reference in a message; a control character that no file name or value in a message holds. */
+    static final char MARK = '\u001F';
+
+    /** The step's name of the parameter: {@code testFraction}, {@code output}. */
+    public String id() {
+        String[] words = name().toLowerCase(Locale.ROOT).split("_");
+        StringBuilder id = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            id.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        }
+        return id.toString();
+    }
+
+    /** A reference to this parameter inside a message, rendered by the caller. */
+    public String ref() {
+        return MARK + id() + MARK;
+    }
+
+    /** A text with every reference spelled by {@code spelling}. */
+    public static String render(String text, java.util.function.Function<Parameter, String> spelling) {
+        if (text == null || text.indexOf(MARK) < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int at = 0;
+        while (true) {
+            int open = text.indexOf(MARK, at);
+            int close = open < 0 ? -1 : text.indexOf(MARK, open + 1);
+            if (close < 0) {
+                return out.append(text, at, text.length()).toString();
+            }
+            out.append(text, at, open).append(spelling.apply(ofId(text.substring(open + 1, close))));
+            at = close + 1;
+        }
+    }
+
+    /** A text as the {@code trainModel} step (and files that outlive a run, like the model card) spell it. */
+    public static String plain(String text) {
+        return render(text, p -> p.id() + ":");
+    }
+
+    public static Parameter ofId(String id) {
+        for (Parameter p : values()) {
+            if (p.id().equals(id)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("no parameter " + id);
+    }
+}

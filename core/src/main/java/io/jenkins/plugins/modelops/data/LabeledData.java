@@ -105,8 +105,8 @@ public final class LabeledData {
         }
         if (kept == 0) {
             throw new InvalidInputException(Parameter.MISSING, table.source() + ": every row has a missing value, so "
-                    + Parameter.MISSING.ref() + " drop left no rows; use " + Parameter.MISSING.ref()
-                    + " mean, or fill the values");
+                    + Parameter.MISSING.ref() + " drop left no rows; fill the values, or use " + Parameter.MISSING.ref()
+                    + " mean to impute missing numeric features (a missing label is never imputed)");
         }
         int[] rows = new int[kept];
         for (int r = 0, i = 0; r < n; r++) {

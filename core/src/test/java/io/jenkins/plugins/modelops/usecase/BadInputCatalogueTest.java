@@ -148,8 +148,9 @@ class BadInputCatalogueTest {
                         + "nothing to learn; choose another label column"),
                 new Case("every row dropped", "x,y,kind\n,2,a\n1,,b\n2,3,\n",
                         r -> spec(label(r, "kind"), s -> s.withMissing(MissingPolicy.DROP)),
-                        "DIR/data.csv: every row has a missing value, so missing: drop left no rows; use missing: "
-                        + "mean, or fill the values"),
+                        "DIR/data.csv: every row has a missing value, so missing: drop left no rows; fill the "
+                        + "values, or use missing: mean to impute missing numeric features (a missing label is never "
+                        + "imputed)"),
                 new Case("unknown feature column", null, r -> spec(r, s -> s.withFeatures(List.of("petal_length", "zzz"))),
 
                         "EXAMPLES/iris.csv: no column 'zzz' (named in the feature list); the columns are: "

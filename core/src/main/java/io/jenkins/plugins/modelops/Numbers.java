@@ -10,7 +10,13 @@ public final class Numbers {
 
     /** The shortest form: {@code 5}, not {@code 5.0}; {@code 0.25}. */
     public static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        double magnitude = Math.abs(v);
+        return Double.isFinite(v) && magnitude >= 1e-6 && magnitude < 1e15
+                ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() // 0.0001, not 1.0E-4
+                : Double.toString(v);
     }
 
     /** A fixed number of decimals: {@code fixed(0.96667, 4)} is {@code 0.9667} under every locale. */

@@ -42,7 +42,13 @@ public enum Parameter {
             if (close < 0) {
                 return out.append(text, at, text.length()).toString();
             }
-            out.append(text, at, open).append(spelling.apply(ofId(text.substring(open + 1, close))));
+            Parameter parameter = byId(text.substring(open + 1, close));
+            if (parameter == null) { // not a reference (a control character in a quoted value): keep the text
+                out.append(text, at, open + 1);
+                at = open + 1;
+                continue;
+            }
+            out.append(text, at, open).append(spelling.apply(parameter));
             at = close + 1;
         }
     }
@@ -52,12 +58,12 @@ public enum Parameter {
         return render(text, p -> p.id() + ":");
     }
 
-    public static Parameter ofId(String id) {
+    private static Parameter byId(String id) {
         for (Parameter p : values()) {
             if (p.id().equals(id)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("no parameter " + id);
+        return null;
     }
 }

@@ -6,6 +6,9 @@ package io.jenkins.plugins.modelops;
  */
 public interface Progress {
 
+    // Messages may name parameters through Parameter.ref(): a sink renders them in its caller's spelling, e.g.
+    // Parameter.render(message, flags) in the CLI, Parameter.plain(message) in the Jenkins step.
+
     void info(String message);
 
     default void warn(String message) {

@@ -31,6 +31,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void theRootPackageDependsOnNoFeature() {
+        // Its cross-cutting values (Progress, Parameter, InvalidInputException...) are below every feature package.
+        noClasses().that().resideInAPackage("io.jenkins.plugins.modelops")
+                .should().dependOnClassesThat().resideInAPackage("io.jenkins.plugins.modelops.*..")
+                .check(classes);
+    }
+
+    @Test
     void enginesUseNoJenkinsTypes() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("hudson..", "jenkins..", "org.jenkinsci..",
                 "org.kohsuke.stapler..").check(classes);

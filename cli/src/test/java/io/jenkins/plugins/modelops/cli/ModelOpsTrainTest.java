@@ -136,7 +136,7 @@ class ModelOpsTrainTest {
         assertThat(run("train", "--data", iris(), "--label", "species", "--out", folder.toString())).isEqualTo(2);
 
         assertThat(err.toString()).contains("error: --out " + folder + " exists, is not empty and is not a ModelOps "
-                + "bundle (its bundle.json is not in the format modelops-bundle/1); refusing to replace it");
+                + "bundle (its bundle.json is not in the bundle format); refusing to replace it");
         assertThat(folder.resolve("bundle.json")).hasContent("{\"hello\": 1}");
         assertThat(folder.resolve("notes.txt")).hasContent("keep me");
         assertThat(folder.resolve("sub/deep.txt")).hasContent("me too");

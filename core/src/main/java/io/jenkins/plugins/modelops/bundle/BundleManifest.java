@@ -18,7 +18,14 @@ public record BundleManifest(String format, String modelId, String createdAt, St
                              SortedMap<String, String> hyperparameters, long seed, double testFraction,
                              TrainedModel.DataFacts data, BlessingStatus blessing, SortedMap<String, String> files) {
 
-    public static final String FORMAT = "modelops-bundle/1";
+    /**
+     * The format this version writes. 2: a regressor's model predicts the target as {@code schema.json}'s label
+     * scaling says (see {@code LabelSpec.targetMean}); a reader that ignored it would serve wrong values, so readers
+     * of format 1 refuse it by its format.
+     */
+    public static final String FORMAT = "modelops-bundle/2";
+    /** The formats this version reads: 1 (regressors learned the target as it is) and 2. */
+    public static final java.util.Set<String> READABLE = java.util.Set.of("modelops-bundle/1", FORMAT);
 
     /** A short form of the id for logs and labels, like a short git hash. */
     @JsonIgnore

@@ -78,8 +78,9 @@ public final class BundleWriter {
         } catch (IOException | RuntimeException e) {
             return "its " + ModelBundle.MANIFEST + " is not a bundle manifest";
         }
-        if (!BundleManifest.FORMAT.equals(manifest.format()) || manifest.files() == null) {
-            return "its " + ModelBundle.MANIFEST + " is not in the format " + BundleManifest.FORMAT;
+        if (manifest.format() == null || !BundleManifest.READABLE.contains(manifest.format())
+                || manifest.files() == null) {
+            return "its " + ModelBundle.MANIFEST + " is not in the bundle format";
         }
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
@@ -96,8 +97,8 @@ public final class BundleWriter {
 
     public static ModelBundle write(TrainedModel trained, Optional<Blessing> blessing, Path out) {
         Path target = out.toAbsolutePath().normalize();
-        recoverInterruptedReplace(target);
         checkTarget(target);
+        recoverInterruptedReplace(target);
         Path temp = null;
         try {
             Files.createDirectories(target.getParent());
@@ -132,15 +133,21 @@ public final class BundleWriter {
     }
 
     /**
-     * A run killed between the two renames of a replace left the earlier bundle in a hidden {@code .NAME.old-}
-     * sibling: restore it when the target is gone (so this run replaces it as usual), delete it when the new bundle
-     * made it into place.
+     * A run killed between the two renames of a replace left the earlier bundle in a hidden {@code .NAME.old-DIGITS}
+     * sibling (the name {@link Files#createTempDirectory} gave it): restore it when the target is gone (so this run
+     * replaces it as usual), delete it when the new bundle made it into place. Only such a sibling that is a whole
+     * bundle is touched; anything else of that name is left alone. One writer per target is assumed, as in a
+     * workspace; two concurrent writes of one bundle directory are not supported.
      */
     private static void recoverInterruptedReplace(Path target) {
-        String prefix = "." + target.getFileName() + ".old-";
+        java.util.regex.Pattern ours = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote("." + target.getFileName() + ".old-") + "\\d+");
         try (Stream<Path> siblings = Files.list(target.getParent())) {
-            for (Path old : siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
-                if (!Files.exists(target) && Files.isRegularFile(old.resolve(ModelBundle.MANIFEST))) {
+            for (Path old : siblings.filter(p -> ours.matcher(p.getFileName().toString()).matches()).toList()) {
+                if (!Files.isDirectory(old) || notABundle(old) != null) {
+                    continue;
+                }
+                if (!Files.exists(target)) {
                     atomicMove(old, target);
                 } else {
                     deleteRecursively(old);

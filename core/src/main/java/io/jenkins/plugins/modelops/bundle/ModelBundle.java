@@ -35,16 +35,17 @@ public record ModelBundle(Path dir, BundleManifest manifest, ModelSchema schema,
         Path dir = given.toAbsolutePath().normalize();
         Path manifestFile = dir.resolve(MANIFEST);
         if (!Files.isDirectory(dir)) {
-            throw new InvalidInputException(given + ": no such model bundle directory");
+            throw new InvalidInputException(given + (Files.exists(dir) ? " is a file, not a model bundle directory"
+                    : ": no such model bundle directory"));
         }
         if (!Files.isRegularFile(manifestFile)) {
             throw new InvalidInputException(dir + " is not a model bundle: it has no " + MANIFEST
                     + " (bundles are written by trainModel / modelops train)");
         }
         BundleManifest manifest = read(manifestFile, BundleManifest.class);
-        if (!BundleManifest.FORMAT.equals(manifest.format())) {
+        if (manifest.format() == null || !BundleManifest.READABLE.contains(manifest.format())) {
             throw new InvalidInputException(manifestFile + ": format '" + manifest.format() + "' is not supported; "
-                    + "this version reads " + BundleManifest.FORMAT);
+                    + "this version reads " + String.join(" and ", new java.util.TreeSet<>(BundleManifest.READABLE)));
         }
         for (String required : new String[] {MODEL, SCHEMA, METRICS}) {
             if (manifest.files() == null || !manifest.files().containsKey(required)) {

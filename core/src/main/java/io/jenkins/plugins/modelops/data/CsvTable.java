@@ -187,11 +187,12 @@ public final class CsvTable {
                     continue; // whitespace-only line, e.g. trailing spaces at the end of the file
                 }
                 checkQuotesClose(file, header, record.getStartingLineNumber(), format);
+                boolean more = record.getFieldCount() > header.size();
                 throw new InvalidInputException(Parameter.DATA, String.format(
                         "%s line %d: %d fields, but the header (line 1) has %d columns; every row needs one value per "
-                                + "column (quote values that contain the delimiter %s)",
-                        source, record.getStartingLineNumber(), record.getFieldCount(), header.size(),
-                        CsvFormat.show(format.delimiter())));
+                                + "column (%s)", source, record.getStartingLineNumber(), record.getFieldCount(),
+                        header.size(), more ? "quote values that contain the delimiter "
+                                + CsvFormat.show(format.delimiter()) : "a value or a delimiter is missing"));
             }
             if (rows == lines.length) {
                 lines = Arrays.copyOf(lines, lines.length * 2);
@@ -212,8 +213,9 @@ public final class CsvTable {
             throw new InvalidInputException(Parameter.DATA, source + ": only a header row (" + String.join(",", header)
                     + "); expected data rows below it");
         }
-        if (lastField.indexOf('\n') >= 0 || lastField.indexOf('\r') >= 0) {
-            // A quote that never closes swallows the rest of the file into the last record's last field.
+        if (lastField.indexOf('\n') >= 0 || lastField.indexOf('\r') >= 0 || !endsWithNewline(file)) {
+            // A quote that never closes swallows the rest of the file into the last record's last field (or, on a
+            // last line without a newline, reads as a value without its quote).
             checkQuotesClose(file, header, lastLine, format);
         }
         List<Column> columns = new ArrayList<>(builders.length);
@@ -221,6 +223,19 @@ public final class CsvTable {
             columns.add(builders[c].build(header.get(c), rows));
         }
         return new CsvTable(source, List.copyOf(header), Arrays.copyOf(lines, rows), List.copyOf(columns));
+    }
+
+    private static boolean endsWithNewline(Path file) {
+        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(file)) {
+            if (channel.size() == 0) {
+                return true;
+            }
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            channel.position(channel.size() - 1).read(last);
+            return last.get(0) == '\n' || last.get(0) == '\r';
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read", e);
+        }
     }
 
     private static void checkQuotesClose(Path file, List<String> header, long fromLine, CsvFormat format) {
@@ -308,14 +323,18 @@ public final class CsvTable {
     }
 
     private static List<String> header(String source, CsvRecord record, CsvFormat format) {
-        if (record.getFieldCount() == 1) {
-            String only = record.getField(0);
-            for (char other : new char[] {';', '\t', ','}) {
-                if (other != format.delimiter() && only.indexOf(other) >= 0) {
-                    throw new InvalidInputException(Parameter.DELIMITER, String.format("%s line %d: the header is one "
-                            + "column ('%s'); the file seems to use %s as its delimiter: pass %s %s", source,
-                            record.getStartingLineNumber(), only.replace("\t", "\\t"), CsvFormat.show(other),
-                            Parameter.DELIMITER.ref(), other == '\t' ? "tab" : "'" + other + "'"));
+        for (int i = 0; i < record.getFieldCount(); i++) {
+            String name = record.getField(i);
+            // A one-column header holding another delimiter, or a ';' or tab inside a header name: the file was split
+            // on the wrong character. (A comma in a name of a ';' file is fine: "price, EUR".)
+            for (char other : record.getFieldCount() == 1 ? new char[] {';', '\t', ','} : new char[] {';', '\t'}) {
+                if (other != format.delimiter() && name.indexOf(other) >= 0) {
+                    throw new InvalidInputException(Parameter.DELIMITER, String.format("%s line %d: %s ('%s'); the "
+                            + "file seems to use %s as its delimiter: pass %s %s", source,
+                            record.getStartingLineNumber(), record.getFieldCount() == 1 ? "the header is one column"
+                                    : "header column " + (i + 1) + " holds " + CsvFormat.show(other),
+                            name.replace("\t", "\\t"), CsvFormat.show(other), Parameter.DELIMITER.ref(),
+                            other == '\t' ? "tab" : "'" + other + "'"));
                 }
             }
         }

@@ -192,7 +192,10 @@ public final class FeatureEncoder {
         }
         if (known == 0 && noneKnownIsZero) {
             // Tribuo refuses an example with no feature it knows; an explicit 0 on a known one-hot feature is the
-            // same "none of the known categories" that absent features mean to it.
+            // same "none of the known categories" that absent features mean to linear models and Tribuo's trees.
+            // XGBoost reads the 0 as a value, not as missing: it scores such a row down the "not this category"
+            // side of that one feature's splits, a row no training example took exactly. Only evaluation sees it:
+            // the server refuses a request none of whose values the model knows.
             FeatureSpec first = features.get(0);
             names = new String[] {first.name() + "=" + first.categories().get(0)};
             values = new double[] {0.0};

@@ -18,6 +18,14 @@ import java.util.List;
 public record LabelSpec(String name, List<String> classes, Double min, Double max, Double targetMean,
                         Double targetStd) {
 
+    public LabelSpec {
+        classes = classes == null ? null : List.copyOf(classes);
+        if ((targetMean == null) != (targetStd == null) || (targetStd != null && !(targetStd > 0))) {
+            throw new IllegalArgumentException("label '" + name + "': targetMean and targetStd go together, and "
+                    + "targetStd must be above 0 (was " + targetStd + ")");
+        }
+    }
+
     public static LabelSpec classes(String name, List<String> classes) {
         return new LabelSpec(name, List.copyOf(classes), null, null, null, null);
     }

@@ -34,11 +34,6 @@ public final class LabeledData {
     private final int droppedRows;
     private final List<String> warnings;
 
-    /** A text column with a distinct value on at least this share of its rows is likely an id, not a feature. */
-    static final double ID_LIKE_SHARE = 0.95;
-    /** Below this many rows, distinct values say little about a column. */
-    static final int ID_LIKE_MIN_ROWS = 20;
-
     private LabeledData(String source, String label, Task task, String taskReason, List<Column> features,
                         String[] classes, double[] targets, long[] lines, int droppedRows, List<String> warnings) {
         this.source = source;
@@ -143,9 +138,9 @@ public final class LabeledData {
         }
         Task task;
         String reason;
-        if (!numericLabel && spec.task().isEmpty() && spec.format().decimal() == '.'
+        if (!numericLabel && spec.task().orElse(Task.REGRESSION) == Task.REGRESSION && spec.format().decimal() == '.'
                 && !spec.categorical().contains(spec.label())) {
-            refuseDecimalCommas(table, rows, labelColumn);
+            ColumnChecks.refuseDecimalCommas(table, rows, labelColumn);
         }
         if (spec.task().isPresent()) {
             task = spec.task().get();
@@ -190,7 +185,7 @@ public final class LabeledData {
                 classes[i] = label.texts()[rows[i]];
                 distinct.add(classes[i]);
             }
-            warnSameNumber(distinct, spec.label(), warnings);
+            ColumnChecks.warnSameNumber(distinct, spec.label(), warnings);
             if (distinct.size() < 2) {
                 throw new InvalidInputException(Parameter.LABEL, String.format(
                         "%s: label column '%s' has a single class ('%s') in all %d rows; classification needs at least "
@@ -298,7 +293,7 @@ public final class LabeledData {
         boolean categorical = column.isText(spec.categorical().contains(name));
         boolean declared = spec.categorical().contains(name);
         if (!declared && spec.format().decimal() == '.' && firstText >= 0) {
-            refuseDecimalCommas(table, rows, c);
+            ColumnChecks.refuseDecimalCommas(table, rows, c);
         }
         if (!categorical && firstText >= 0) {
             char decimal = spec.format().decimal();
@@ -322,7 +317,7 @@ public final class LabeledData {
                     texts[i] = column.texts()[rows[i]];
                 }
             }
-            warnIfIdLike(name, texts, warnings);
+            ColumnChecks.warnIfIdLike(name, texts, warnings);
             return new Column(name, ColumnType.CATEGORICAL, null, texts);
         }
         double[] numbers = column.numbers();
@@ -333,69 +328,6 @@ public final class LabeledData {
             }
         }
         return new Column(name, ColumnType.NUMERIC, numbers, null);
-    }
-
-    /**
-     * Refuses a text column whose values are numbers written with a decimal comma ({@code 0,25}): one-hot encoding
-     * them would silently turn a measurement into hundreds of categories.
-     */
-    private static void refuseDecimalCommas(CsvTable table, int[] rows, int c) {
-        CsvTable.Column column = table.column(c);
-        int decimalCommas = 0;
-        int first = -1;
-        int present = 0;
-        for (int i = 0; i < rows.length; i++) {
-            CsvTable.Kind kind = column.kind(rows[i]);
-            if (kind == CsvTable.Kind.MISSING) {
-                continue;
-            }
-            present++;
-            if (kind == CsvTable.Kind.TEXT && Cells.isDecimalComma(column.texts()[rows[i]])) {
-                decimalCommas++;
-                first = first < 0 ? i : first;
-            }
-        }
-        if (decimalCommas > 0 && decimalCommas * 2 > present) {
-            String name = column.name();
-            throw new InvalidInputException(Parameter.DECIMAL, String.format("%s: column '%s' holds numbers with "
-                    + "decimal commas ('%s' on line %d): pass %s ',' to read them as numbers, or %s %s to keep them "
-                    + "as text", table.source(), name, table.cell(rows[first], c), table.lines()[rows[first]],
-                    Parameter.DECIMAL.ref(), Parameter.CATEGORICAL.ref(), name));
-        }
-    }
-
-    /** An id or free-text column teaches a model nothing that carries to new rows: say so, and how to leave it out. */
-    private static void warnIfIdLike(String name, String[] texts, List<String> warnings) {
-        Set<String> distinct = new HashSet<>();
-        int present = 0;
-        for (String t : texts) {
-            if (t != null) {
-                present++;
-                distinct.add(t);
-            }
-        }
-        if (present >= ID_LIKE_MIN_ROWS && distinct.size() >= ID_LIKE_SHARE * present) {
-            warnings.add(String.format(java.util.Locale.ROOT, "column '%s' looks like an id: %d distinct values in %d "
-                    + "rows (%.0f%%), so its categories will not recur in new data; exclude it with %s %s",
-                    name, distinct.size(), present, 100.0 * distinct.size() / present, Parameter.EXCLUDE.ref(), name));
-        }
-    }
-
-    /** Classes are kept as written; two that denote one number ("1" and "1.0") are probably one class. */
-    private static void warnSameNumber(Set<String> classes, String label, List<String> warnings) {
-        java.util.Map<Double, String> byValue = new java.util.HashMap<>();
-        for (String c : classes) {
-            double v = Cells.parseNumber(c);
-            if (Double.isNaN(v)) {
-                continue;
-            }
-            String other = byValue.putIfAbsent(v, c);
-            if (other != null) {
-                warnings.add(String.format("label '%s' has the classes '%s' and '%s', which are the same number "
-                        + "written two ways; they are kept as two classes (classes are named as written): write them "
-                        + "alike if they are one", label, other, c));
-            }
-        }
     }
 
     public String source() {

@@ -124,6 +124,11 @@ final class Evaluation {
     /** ROC AUC as the Mann-Whitney statistic over the positive class's score; ties count half. NaN if undefined. */
     static double rocAuc(double[] scores, String[] truth, String positive) {
         int n = scores.length;
+        for (double s : scores) {
+            if (Double.isNaN(s)) { // a diverged model: no ranking to measure
+                return Double.NaN;
+            }
+        }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

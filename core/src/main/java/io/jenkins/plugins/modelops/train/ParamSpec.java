@@ -80,11 +80,11 @@ public record ParamSpec(String name, Kind kind, String defaultValue, double min,
     }
 
     private String range() {
-        String low = kind == Kind.INT ? Long.toString((long) min) : Double.toString(min);
+        String low = kind == Kind.INT ? Long.toString((long) min) : io.jenkins.plugins.modelops.Numbers.format(min);
         if (max == Double.MAX_VALUE || max == Integer.MAX_VALUE) {
             return "of at least " + low;
         }
-        String high = kind == Kind.INT ? Long.toString((long) max) : Double.toString(max);
+        String high = kind == Kind.INT ? Long.toString((long) max) : io.jenkins.plugins.modelops.Numbers.format(max);
         return "from " + low + " to " + high;
     }
 

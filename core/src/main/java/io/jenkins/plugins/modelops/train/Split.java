@@ -58,8 +58,8 @@ public record Split(int[] train, int[] test) {
         }
         if (rows.length < k) {
             throw new InvalidInputException(Parameter.FOLDS, String.format(
-                    "%s: %d training rows are fewer than the %d folds asked for; set %s to at most %d, or add rows",
-                    data.source(), rows.length, k, Parameter.FOLDS.ref(), rows.length));
+                    "%s: %d training rows are fewer than the %d folds asked for; ask for at most %d folds (%s), or "
+                            + "add rows", data.source(), rows.length, k, rows.length, Parameter.FOLDS.ref()));
         }
         List<List<Integer>> folds = new ArrayList<>();
         for (int i = 0; i < k; i++) {

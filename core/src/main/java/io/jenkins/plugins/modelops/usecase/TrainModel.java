@@ -1,10 +1,14 @@
 package io.jenkins.plugins.modelops.usecase;
 
+import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Numbers;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.bundle.BundleWriter;
 import io.jenkins.plugins.modelops.bundle.ModelBundle;
+import io.jenkins.plugins.modelops.data.Task;
 import io.jenkins.plugins.modelops.gate.Blessing;
+import io.jenkins.plugins.modelops.gate.CheckResult;
 import io.jenkins.plugins.modelops.gate.Requirement;
 import io.jenkins.plugins.modelops.metrics.Metric;
 import io.jenkins.plugins.modelops.train.ModelTraining;
@@ -47,13 +51,10 @@ public final class TrainModel {
 
     public static Outcome run(Request request, Progress progress) {
         List<Requirement> requirements = request.requirements().stream().map(Requirement::parse).toList();
-        Optional<Blessing.Baseline> baseline = request.baseline().map(dir -> {
-            ModelBundle bundle = ModelBundle.open(dir);
-            return new Blessing.Baseline(bundle.manifest().modelId(), bundle.metrics());
-        });
+        Optional<Blessing.Baseline> baseline = request.baseline().map(TrainModel::baseline);
         BundleWriter.checkTarget(request.out());
         ModelTraining.Prepared prepared = ModelTraining.prepare(request.config(), progress);
-        int classes = prepared.data().task() == io.jenkins.plugins.modelops.data.Task.CLASSIFICATION
+        int classes = prepared.data().task() == Task.CLASSIFICATION
                 ? prepared.data().classCounts().size() : 0;
         Blessing.validate(requirements, Metric.available(prepared.data().task(), classes), baseline);
 
@@ -67,12 +68,21 @@ public final class TrainModel {
         return new Outcome(bundle, blessing);
     }
 
+    private static Blessing.Baseline baseline(Path dir) {
+        try {
+            ModelBundle bundle = ModelBundle.open(dir);
+            return new Blessing.Baseline(bundle.manifest().modelId(), bundle.metrics());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(Parameter.BASELINE, Parameter.BASELINE.ref() + " " + e.getMessage(), e);
+        }
+    }
+
     private static void report(Blessing blessing, Progress progress) {
         for (Blessing.Check c : blessing.checks()) {
             progress.info(switch (c.result()) {
                 case SKIPPED -> "  SKIPPED " + c.requirement() + ": " + c.reason();
                 case NOT_EVALUABLE -> "  NOT EVALUABLE " + c.requirement() + ": " + c.reason();
-                default -> "  " + (c.result() == io.jenkins.plugins.modelops.gate.CheckResult.PASS ? "PASS" : "FAIL")
+                default -> "  " + (c.result() == CheckResult.PASS ? "PASS" : "FAIL")
                         + " " + c.requirement() + ": " + c.metric() + " = " + Numbers.fixed(c.value(), 4)
                         + ", threshold " + Numbers.fixed(c.threshold(), 4)
                         + (c.baselineValue() == null ? "" : " (baseline " + Numbers.fixed(c.baselineValue(), 4) + ")");

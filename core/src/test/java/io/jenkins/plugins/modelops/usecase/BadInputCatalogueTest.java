@@ -1,7 +1,7 @@
 package io.jenkins.plugins.modelops.usecase;
 
-import io.jenkins.plugins.modelops.train.*;
-import io.jenkins.plugins.modelops.metrics.*;
+import io.jenkins.plugins.modelops.train.Algorithm;
+import io.jenkins.plugins.modelops.train.TrainingConfig;
 
 import io.jenkins.plugins.modelops.Examples;
 import io.jenkins.plugins.modelops.InvalidInputException;
@@ -72,11 +72,11 @@ class BadInputCatalogueTest {
                         + "(empty, NA), or categorical: x to treat the whole column as text"),
                 new Case("ragged row", "x,y,kind\n1,2,a\n2,b\n", r -> label(r, "kind"),
                         "DIR/data.csv line 3: 2 fields, but the header (line 1) has 3 columns; every row needs one "
-                        + "value per column (quote values that contain the delimiter ',')"),
+                        + "value per column (a value or a delimiter is missing)"),
                 new Case("ragged row in a semicolon file names the semicolon", "x;y;kind\n1;2;a\n2;b\n",
                         r -> format(label(r, "kind"), ';', '.'),
                         "DIR/data.csv line 3: 2 fields, but the header (line 1) has 3 columns; every row needs one "
-                        + "value per column (quote values that contain the delimiter ';')"),
+                        + "value per column (a value or a delimiter is missing)"),
                 new Case("empty file", "", r -> label(r, "kind"),
                         "DIR/data.csv: the file is empty; expected a header row and data rows"),
                 new Case("header only", "x,y,kind\n", r -> label(r, "kind"),
@@ -119,6 +119,31 @@ class BadInputCatalogueTest {
                         + "decimal: ',' to read them as numbers, or categorical: y to keep them as text"),
                 new Case("delimiter that is not supported", SMALL, r -> format(label(r, "kind"), '|', '.'),
                         "delimiter '|' is not supported; expected ',' (the default), ';' or a tab ('\\t' or 'tab')"),
+                new Case("a quote left open on a last line without a newline", "x,kind\n1,a\n2,b\n3,\"a",
+                        r -> label(r, "kind"),
+                        "DIR/data.csv line 4: a quote opens in column 'kind' and never closes, so the rest of the "
+                        + "file would be read as one value; close the quote, and write a quote inside a quoted value "
+                        + "as two (\"\")"),
+                new Case("a header name holding a semicolon", "name;price, EUR;kind\nA;1;a\n", r -> label(r, "kind"),
+
+                        "DIR/data.csv line 1: header column 1 holds ';' ('name;price'); the file seems to use ';' "
+                        + "as its delimiter: pass delimiter: ';'"),
+                new Case("whole numbers and decimal commas in one column", mixedCommas("5,5"),
+                        r -> format(label(r, "kind"), ';', '.'),
+                        "DIR/data.csv: column 'x' holds numbers with decimal commas ('5,5' on line 3): pass "
+                        + "decimal: ',' to read them as numbers, or categorical: x to keep them as text"),
+                new Case("thousands separators", mixedCommas("1,500"), r -> format(label(r, "kind"), ';', '.'),
+                        "DIR/data.csv: column 'x' holds numbers written with a comma before three digits ('1,500' "
+                        + "on line 3): if it separates thousands, export the numbers without grouping; if it is the "
+                        + "decimal mark, pass decimal: ','; or pass categorical: x to keep them as text"),
+                new Case("decimal commas in a regression label", "x;y\n1;0,5\n2;1,5\n3;2,25\n4;3,75\n",
+                        r -> format(spec(label(r, "y"), s -> s.withTask(Task.REGRESSION)), ';', '.'),
+                        "DIR/data.csv: column 'y' holds numbers with decimal commas ('0,5' on line 2): pass "
+                        + "decimal: ',' to read them as numbers, or categorical: y to keep them as text"),
+                new Case("output holds a bundle.json that is not ours", SMALL, r -> plantedOutput(label(r, "kind")),
+                        "output: DIR/mine exists, is not empty and is not a ModelOps bundle (its bundle.json is "
+                        + "not in the bundle format); refusing to replace it. Name a new or empty directory, or an "
+                        + "earlier bundle"),
                 new Case("decimal mark that is not supported", SMALL, r -> format(label(r, "kind"), ',', ';'),
                         "decimal mark ';' is not supported; expected '.' (the default) or ','"),
                 new Case("header column without a name", "x,,kind\n1,2,a\n", r -> label(r, "kind"),
@@ -189,7 +214,7 @@ class BadInputCatalogueTest {
                         "DIR/data.csv: column 'x' has no values in the 4 training rows, so it cannot be learned or "
                         + "imputed; exclude it (exclude: x)"),
                 // --- algorithm, hyperparameters, split
-                new Case("algorithm for another task", Files_COURSES, r -> config(spec(label(r, "satisfaction"),
+                new Case("algorithm for another task", COURSES, r -> config(spec(label(r, "satisfaction"),
                                 s -> s.withExclude(List.of("enrolment_id")).withMissing(MissingPolicy.MEAN)),
                                 c -> c.withAlgorithm(Algorithm.LOGISTIC)),
                         "algorithm 'logistic' does not do regression; for regression use one of: sgd, cart, "
@@ -205,12 +230,12 @@ class BadInputCatalogueTest {
                 new Case("hyperparameter of the wrong type", null,
                         r -> config(r, c -> c.withAlgorithm(Algorithm.XGBOOST).withParams(Map.of("eta", "fast"))),
                         "hyperparameter eta=fast of algorithm 'xgboost' is not valid; expected a number from "
-                        + "1.0E-4 to 1.0"),
+                        + "0.0001 to 1"),
                 new Case("test fraction out of range", null, r -> config(r, c -> c.withTestFraction(1.5)),
                         "test fraction 1.5 is not valid; expected a number between 0 and 1 (exclusive), e.g. 0.2"),
                 new Case("fewer rows than folds", SMALL, r -> config(label(r, "kind"), c -> c.withFolds(10)),
-                        "DIR/data.csv: 4 training rows are fewer than the 10 folds asked for; set folds: to at "
-                        + "most 4, or add rows"),
+                        "DIR/data.csv: 4 training rows are fewer than the 10 folds asked for; ask for at most 4 "
+                        + "folds (folds:), or add rows"),
                 new Case("negative folds", null, r -> config(r, c -> c.withFolds(-1)),
                         "folds = -1 is not valid; cross-validation needs at least 2 folds (0 for none)"),
                 // --- requirements and the baseline
@@ -237,7 +262,7 @@ class BadInputCatalogueTest {
                         + "available: accuracy, f1_macro, f1_weighted, precision_macro, recall_macro"),
                 new Case("baseline that is not a bundle", null, r -> new TrainModel.Request(r.config(), r.out(),
                                 Optional.of(r.out().resolveSibling("data.csv")), List.of("accuracy>=baseline")),
-                        "DIR/data.csv: no such model bundle directory"),
+                        "baseline: DIR/data.csv: no such model bundle directory"),
                 // --- the output directory
                 new Case("output is a file", SMALL, r -> new TrainModel.Request(label(r, "kind").config(),
                         r.out().resolveSibling("data.csv"), r.baseline(), r.requirements()),
@@ -250,13 +275,13 @@ class BadInputCatalogueTest {
     }
 
     /** Marker: use the bundled course-satisfaction data. */
-    private static final String Files_COURSES = "@courses";
+    private static final String COURSES = "@courses";
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void rejectsWithAMessageThatSaysWhereAndWhat(Case c) throws IOException {
         Path data = c.data() == null ? Examples.iris()
-                : c.data().equals(Files_COURSES) ? Examples.courses()
+                : c.data().equals(COURSES) ? Examples.courses()
                 : c.data().equals("@missing") ? dir.resolve("absent.csv")
                 : c.data() instanceof byte[] bytes ? Files.write(dir.resolve("data.csv"), bytes)
                 : Files.writeString(dir.resolve("data.csv"), (String) c.data());
@@ -270,7 +295,12 @@ class BadInputCatalogueTest {
                         .replace(Examples.iris().getParent() + "/", "EXAMPLES/")).isEqualTo(c.expected()));
         assertThat(out).doesNotExist();
         try (Stream<Path> left = Files.list(dir)) {
-            assertThat(left).allMatch(p -> p.getFileName().toString().equals("data.csv"));
+            assertThat(left).allMatch(p -> p.getFileName().toString().equals("data.csv")
+                    || p.getFileName().toString().equals("mine"));
+        }
+        if (Files.isDirectory(dir.resolve("mine"))) { // the planted folder is untouched
+            assertThat(dir.resolve("mine/bundle.json")).hasContent("{\"hello\": 1}");
+            assertThat(dir.resolve("mine/sub")).isDirectory();
         }
     }
 
@@ -298,6 +328,28 @@ class BadInputCatalogueTest {
     private static final byte[] LATIN1 = "city,x,kind\nBerlin,1,a\nK\u00f6ln,2,b\nMontr\u00e9al,3,a\n"
             .getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] UTF16 = "\uFEFFx,kind\n1,a\n".getBytes(StandardCharsets.UTF_16BE);
+
+    /** Forty rows of a ';' file whose column x holds whole numbers on even rows and {@code other} on odd ones. */
+    private static String mixedCommas(String other) {
+        StringBuilder csv = new StringBuilder("x;y;kind\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 2 == 0 ? Integer.toString(i) : other).append(';').append(i % 7).append(';')
+                    .append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        return csv.toString();
+    }
+
+    /** An output folder of the user's, with a bundle.json of its own: refused, and left as it is (checked below). */
+    private static TrainModel.Request plantedOutput(TrainModel.Request r) {
+        try {
+            Path folder = Files.createDirectories(r.out().resolveSibling("mine"));
+            Files.writeString(folder.resolve("bundle.json"), "{\"hello\": 1}");
+            Files.createDirectories(folder.resolve("sub"));
+            return new TrainModel.Request(r.config(), folder, r.baseline(), r.requirements());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** Forty rows whose column x holds decimal-comma numbers; quoted when the delimiter is a comma. */
     private static String decimalCommas(char delimiter, boolean quoted) {

@@ -174,16 +174,20 @@ public final class Predictor {
         return new ArrayExample(unknown, java.util.Arrays.copyOf(names, n), java.util.Arrays.copyOf(values, n));
     }
 
-    /**
-     * Predicts encoded rows in one batch. A linear regressor learned a standardized target (see {@link
-     * io.jenkins.plugins.modelops.data.LabelSpec#unscale}): its outputs are turned back into the label's units here,
-     * once, after whichever kernel ran.
-     */
+    /** Predicts encoded rows in one batch. */
     public Predictions predict(List<double[]> rows) {
-        Predictions predictions = kernel.predict(rows);
+        return inLabelUnits(kernel.predict(rows));
+    }
+
+    /**
+     * A regressor learned a centred (linear ones: standardized) target, see {@link
+     * io.jenkins.plugins.modelops.data.LabelSpec#unscale}: its outputs are turned back into the label's units here,
+     * once, after whichever kernel or reference ran. Kernels are compared with their reference before this.
+     */
+    private Predictions inLabelUnits(Predictions predictions) {
         if (!classification && schema.label().scaled()) {
             double[] values = predictions.values();
-            for (int i = 0; i < rows.size(); i++) {
+            for (int i = 0; i < values.length; i++) {
                 values[i] = schema.label().unscale(values[i]);
             }
         }
@@ -195,7 +199,7 @@ public final class Predictor {
      * For benchmarks and tests; the server uses {@link #predict}.
      */
     public Predictions predictWithReference(List<double[]> rows) {
-        return reference.predict(rows);
+        return inLabelUnits(reference.predict(rows));
     }
 
     /** Which kernel predicts: {@code linear}, {@code trees}, {@code tribuo} or {@code xgboost-native} (with why). */

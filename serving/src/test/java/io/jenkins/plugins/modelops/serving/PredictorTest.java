@@ -2,7 +2,10 @@ package io.jenkins.plugins.modelops.serving;
 
 import io.jenkins.plugins.modelops.bundle.ModelBundle;
 import io.jenkins.plugins.modelops.data.CsvTable;
+import io.jenkins.plugins.modelops.train.Algorithm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
@@ -58,15 +61,17 @@ class PredictorTest {
         }
     }
 
-    @Test
+    @ParameterizedTest
+    @CsvSource({"SGD, linear", "XGBOOST, trees", "CART, tribuo"})
     @SuppressWarnings("unchecked")
-    void aLinearRegressorsStandardizedTargetIsTurnedBackIntoTheLabelsUnits() throws IOException {
-        ModelBundle bundle = ModelBundle.open(TestBundles.courses());
+    void aRegressorsScaledTargetIsTurnedBackIntoTheLabelsUnitsByEveryKernel(Algorithm algorithm, String kernel)
+            throws IOException {
+        ModelBundle bundle = ModelBundle.open(TestBundles.courses(algorithm));
         Predictor predictor = Predictor.load(bundle);
         Model<Regressor> tribuo = (Model<Regressor>) bundle.loadModel();
         var label = bundle.schema().label();
         assertThat(label.scaled()).isTrue();
-        assertThat(predictor.kernel()).startsWith("linear");
+        assertThat(predictor.kernel()).startsWith(kernel);
 
         CsvTable table = CsvTable.read(TestBundles.example("course-satisfaction.csv"));
         List<double[]> rows = new ArrayList<>();
@@ -79,11 +84,13 @@ class PredictorTest {
             rows.add(predictor.encode(row, false));
         }
         List<Predictor.Result> results = predictor.predict(rows);
+        List<Predictor.Result> reference = predictor.predictWithReference(rows);
         double sum = 0;
         for (int i = 0; i < rows.size(); i++) {
             double modelSpace = tribuo.predict((Example<Regressor>) predictor.example(rows.get(i))).getOutput()
                     .getValues()[0];
-            assertThat(results.get(i).value()).isCloseTo(label.unscale(modelSpace), within(1e-9));
+            assertThat(results.get(i).value()).isCloseTo(label.unscale(modelSpace), within(1e-5));
+            assertThat(reference.get(i).value()).isCloseTo(label.unscale(modelSpace), within(1e-5));
             sum += results.get(i).value();
         }
         // In the label's units (satisfaction 0-10, mean near the training mean), not in standard deviations.

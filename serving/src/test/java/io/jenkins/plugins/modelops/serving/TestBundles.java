@@ -47,6 +47,13 @@ final class TestBundles {
                 .withExclude(List.of("enrolment_id")).withMissing(MissingPolicy.MEAN), Algorithm.SGD);
     }
 
+    /** Course satisfaction, regression with another algorithm: the trees kernel (xgboost) or Tribuo (cart). */
+    static synchronized Path courses(Algorithm algorithm) {
+        return algorithm == Algorithm.SGD ? courses() : train("courses-" + algorithm.id(), "course-satisfaction.csv",
+                DataSpec.of("satisfaction").withExclude(List.of("enrolment_id")).withMissing(MissingPolicy.MEAN),
+                algorithm);
+    }
+
     static Path example(String name) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("examples").resolve(name);

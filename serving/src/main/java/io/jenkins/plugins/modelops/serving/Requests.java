@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.modelops.InvalidInputException;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,8 +18,7 @@ import java.util.Set;
  */
 final class Requests {
 
-    private static final Set<String> NUMERIC_TYPES = Set.of("FP64", "FP32", "FP16", "INT8", "INT16", "INT32",
-            "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
+    private static final Set<String> NUMERIC_TYPES = Tensors.NUMERIC;
 
     /**
      * Most values one request may encode: rows times the model's encoded width (one-hot categories included) or
@@ -174,7 +171,7 @@ final class Requests {
     }
 
     /** A decoded tensor: numbers (numeric datatypes) or texts (BYTES), row-major. */
-    private record Tensor(String name, String datatype, long[] shape, double[] numbers, String[] texts) {
+    record Tensor(String name, String datatype, long[] shape, double[] numbers, String[] texts) {
         Object value(int i) {
             return texts != null ? texts[i] : (Object) numbers[i];
         }
@@ -195,7 +192,7 @@ final class Requests {
             throw bad(where + " has no 'datatype'; use FP64 for numeric features and BYTES for categorical ones");
         }
         String type = datatype.asText();
-        if (!NUMERIC_TYPES.contains(type) && !type.equals("BYTES")) {
+        if (!NUMERIC_TYPES.contains(type) && !type.equals(Tensors.BYTES)) {
             throw bad(where + " has datatype '" + type + "'; use FP64 (or another numeric type) for numeric "
                     + "features and BYTES for categorical ones");
         }
@@ -229,7 +226,7 @@ final class Requests {
         if (data == null || !data.isArray()) {
             throw bad(where + " has no 'data' array (nor parameters.binary_data_size for binary data)");
         }
-        Values values = new Values(type.equals("BYTES"), (int) Math.min(size, 1 << 16));
+        Values values = new Values(type.equals(Tensors.BYTES), (int) Math.min(size, 1 << 16));
         flatten(data, values, where, type);
         if (values.count != size) {
             throw bad(where + " has shape " + shape(shape) + " (" + size + " values) but " + values.count
@@ -279,110 +276,11 @@ final class Requests {
                 continue;
             }
             Object value = value(element);
-            if (type.equals("BYTES") ? !(value instanceof String) : !(value instanceof Number)) {
+            if (type.equals(Tensors.BYTES) ? !(value instanceof String) : !(value instanceof Number)) {
                 throw bad(where + ": data[" + into.count + "] is " + kind(element) + ", but datatype " + type
-                        + " holds " + (type.equals("BYTES") ? "strings" : "numbers"));
+                        + " holds " + (type.equals(Tensors.BYTES) ? "strings" : "numbers"));
             }
             into.add(value);
-        }
-    }
-
-    /** The binary tensor data extension: little-endian, row-major; BYTES elements are a uint32 length and bytes. */
-    static final class BinaryTensors {
-
-        static Tensor decode(String name, String type, long[] shape, long size, JsonNode declared, ByteBuffer binary,
-                String where) {
-            if (!declared.isIntegralNumber() || declared.asLong() < 0) {
-                throw bad(where + " has parameters.binary_data_size " + declared + "; it is a byte count");
-            }
-            if (binary == null) {
-                throw bad(where + " has parameters.binary_data_size but the request has no binary part: send the "
-                        + "JSON header's length in the Inference-Header-Content-Length header and the tensor bytes "
-                        + "after the JSON");
-            }
-            long bytes = declared.asLong();
-            if (bytes > binary.remaining()) {
-                throw bad(where + " declares " + bytes + " bytes of binary data, but only " + binary.remaining()
-                        + " are left in the body");
-            }
-            ByteBuffer in = binary.slice(binary.position(), (int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-            binary.position(binary.position() + (int) bytes);
-            if (type.equals("BYTES")) {
-                List<String> texts = new ArrayList<>();
-                while (in.hasRemaining()) {
-                    if (in.remaining() < 4) {
-                        throw bad(where + ": BYTES element " + texts.size() + " is cut off before its 4-byte length");
-                    }
-                    long length = Integer.toUnsignedLong(in.getInt());
-                    if (length > in.remaining()) {
-                        throw bad(where + ": BYTES element " + texts.size() + " declares " + length + " bytes, but "
-                                + in.remaining() + " are left in the tensor's binary data");
-                    }
-                    byte[] text = new byte[(int) length];
-                    in.get(text);
-                    texts.add(new String(text, StandardCharsets.UTF_8));
-                }
-                if (texts.size() != size) {
-                    throw bad(where + " has shape " + shape(shape) + " (" + size + " values) but its binary data holds "
-                            + texts.size() + " BYTES elements");
-                }
-                return new Tensor(name, type, shape, null, texts.toArray(String[]::new));
-            }
-            int width = width(type);
-            if (size > Integer.MAX_VALUE / 8 || bytes != size * width) { // the first test keeps size * width exact
-                throw bad(where + " has shape " + shape(shape) + " of " + type + ", " + size * width + " bytes, but "
-                        + "parameters.binary_data_size is " + bytes);
-            }
-            double[] numbers = new double[(int) size];
-            if (type.equals("FP64")) {
-                in.asDoubleBuffer().get(numbers); // the common case: one bulk copy
-            } else {
-                java.util.function.DoubleSupplier next = switch (type) {
-                    case "FP32" -> in::getFloat;
-                    case "FP16" -> () -> half(in.getShort());
-                    case "INT8" -> in::get;
-                    case "UINT8" -> () -> in.get() & 0xff;
-                    case "INT16" -> in::getShort;
-                    case "UINT16" -> () -> in.getShort() & 0xffff;
-                    case "INT32" -> in::getInt;
-                    case "UINT32" -> () -> Integer.toUnsignedLong(in.getInt());
-                    case "INT64" -> in::getLong;
-                    case "UINT64" -> () -> unsigned(in.getLong());
-                    default -> throw new IllegalStateException(type);
-                };
-                for (int i = 0; i < numbers.length; i++) {
-                    numbers[i] = next.getAsDouble();
-                }
-            }
-            return new Tensor(name, type, shape, numbers, null);
-        }
-
-        private static int width(String type) {
-            return switch (type) {
-                case "FP64", "INT64", "UINT64" -> 8;
-                case "FP32", "INT32", "UINT32" -> 4;
-                case "FP16", "INT16", "UINT16" -> 2;
-                default -> 1;
-            };
-        }
-
-        /** IEEE 754 half precision to float (Java 17 has no Float.float16ToFloat). */
-        static float half(short bits) {
-            int sign = (bits & 0x8000) << 16;
-            int exponent = (bits >>> 10) & 0x1f;
-            int mantissa = bits & 0x3ff;
-            if (exponent == 0) {
-                float subnormal = mantissa * 0x1p-24f;
-                return sign == 0 ? subnormal : -subnormal;
-            }
-            if (exponent == 0x1f) {
-                return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
-            }
-            return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
-        }
-
-        private static double unsigned(long v) {
-            return v >= 0 ? v : ((v >>> 1) | (v & 1)) * 2.0;
         }
     }
 
@@ -433,7 +331,7 @@ final class Requests {
         return node.isArray() ? "an array" : "an object";
     }
 
-    private static String shape(long[] shape) {
+    static String shape(long[] shape) {
         StringBuilder text = new StringBuilder("[");
         for (int i = 0; i < shape.length; i++) {
             text.append(i == 0 ? "" : ", ").append(shape[i]);

@@ -241,13 +241,13 @@ class BinaryTensorTest {
 
     @Test
     void halfPrecisionDecodesNormalSubnormalAndSpecialValues() {
-        assertThat(Requests.BinaryTensors.half((short) 0x3c00)).isEqualTo(1.0f);
-        assertThat(Requests.BinaryTensors.half((short) 0xc000)).isEqualTo(-2.0f);
-        assertThat(Requests.BinaryTensors.half((short) 0x7bff)).isEqualTo(65504f);
-        assertThat(Requests.BinaryTensors.half((short) 0x0001)).isEqualTo(0x1p-24f);
-        assertThat(Requests.BinaryTensors.half((short) 0x8000)).isEqualTo(-0.0f);
-        assertThat(Requests.BinaryTensors.half((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
-        assertThat(Requests.BinaryTensors.half((short) 0x7e00)).isNaN();
+        assertThat(BinaryTensors.half((short) 0x3c00)).isEqualTo(1.0f);
+        assertThat(BinaryTensors.half((short) 0xc000)).isEqualTo(-2.0f);
+        assertThat(BinaryTensors.half((short) 0x7bff)).isEqualTo(65504f);
+        assertThat(BinaryTensors.half((short) 0x0001)).isEqualTo(0x1p-24f);
+        assertThat(BinaryTensors.half((short) 0x8000)).isEqualTo(-0.0f);
+        assertThat(BinaryTensors.half((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(BinaryTensors.half((short) 0x7e00)).isNaN();
     }
 
     private static void assertBad(Binary reply, String message) {

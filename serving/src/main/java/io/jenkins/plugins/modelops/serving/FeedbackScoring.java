@@ -1,0 +1,142 @@
+package io.jenkins.plugins.modelops.serving;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.modelops.serving.Tensors.Output;
+
+import java.util.List;
+
+/**
+ * {@code POST /v1/models/NAME/feedback}: Seldon-style ground truth for one prediction id, or the evaluate form that
+ * predicts and scores at once (probe traffic). Both count into the feedback metrics.
+ */
+final class FeedbackScoring {
+
+    private final ServerConfig config;
+    private final ServingMetrics metrics;
+    private final FeedbackCache feedback;
+
+    FeedbackScoring(ServerConfig config, ServingMetrics metrics, FeedbackCache feedback) {
+        this.config = config;
+        this.metrics = metrics;
+        this.feedback = feedback;
+    }
+
+    Reply feedback(LoadedModel model, JsonNode root) {
+        return root.has("instances") ? evaluate(model, root) : byId(model.predictor(), root);
+    }
+
+    /** The evaluate form: {@code {"instances": [...], "labels": [...]}} (or {@code "values"} for regression). */
+    private Reply evaluate(LoadedModel model, JsonNode root) {
+        Predictor predictor = model.predictor();
+        boolean classification = predictor.classification();
+        JsonNode truths = root.has("labels") ? root.get("labels") : root.get("values");
+        if (truths == null || !truths.isArray()) {
+            throw Requests.bad("the evaluate form needs 'labels': an array with the true "
+                    + (classification ? "class" : "value") + " of every instance");
+        }
+        List<double[]> examples = model.requests().instances(root, "instances");
+        if (truths.size() != examples.size()) {
+            throw Requests.bad("'labels' has " + truths.size() + " entries but 'instances' has "
+                    + examples.size() + "; give one per instance");
+        }
+        Object[] truth = new Object[truths.size()];
+        for (int i = 0; i < truth.length; i++) {
+            truth[i] = truth(predictor, truths.get(i), "labels[" + i + "]");
+        }
+        Predictions results = predictor.predict(examples);
+        ObjectNode out = Bodies.JSON.createObjectNode();
+        ArrayNode predictions = out.putArray("predictions");
+        int correct = 0;
+        double absSum = 0;
+        double squaredSum = 0;
+        for (int i = 0; i < truth.length; i++) {
+            Predictor.Result result = results.get(i);
+            predictions.add(prediction(predictor, result));
+            if (classification) {
+                metrics.predictions(result.label(), 1);
+                boolean ok = result.label().equals(truth[i]);
+                correct += ok ? 1 : 0;
+                metrics.feedback(ok);
+            } else {
+                double error = result.value() - (Double) truth[i];
+                absSum += Math.abs(error);
+                squaredSum += error * error;
+                metrics.feedback(error);
+            }
+        }
+        out.put("count", truth.length);
+        if (classification) {
+            out.put("correct", correct).put("accuracy", (double) correct / truth.length);
+        } else {
+            out.put("mae", absSum / truth.length).put("rmse", Math.sqrt(squaredSum / truth.length));
+        }
+        return Reply.json(200, out);
+    }
+
+    /** Ground truth for one prediction: {@code {"id": ..., "label": ...}} (or {@code "value"} for regression). */
+    private Reply byId(Predictor predictor, JsonNode root) {
+        boolean classification = predictor.classification();
+        String truthField = (classification ? Output.LABEL : Output.VALUE).tensor;
+        JsonNode id = root.get("id");
+        if (id == null || !id.isTextual()) {
+            throw Requests.bad("'id' is missing: send {\"id\": \"<prediction id>\", \"" + truthField + "\": ...} or the "
+                    + "evaluate form {\"instances\": [...], \"labels\": [...]}");
+        }
+        JsonNode truthNode = root.get(truthField);
+        if (truthNode == null) {
+            throw Requests.bad("'" + truthField + "' is missing: the true " + (classification ? "class" : "value")
+                    + " of prediction '" + id.asText() + "'");
+        }
+        Object truth = truth(predictor, truthNode, truthField);
+        Predictor.Result result = feedback.take(id.asText());
+        if (result == null) {
+            throw new HttpError(404, "prediction id '" + id.asText() + "' is unknown, expired (ids accept feedback for "
+                    + config.feedbackTtl().toSeconds() + " s, the latest " + config.feedbackCacheSize()
+                    + " predictions) or already has feedback");
+        }
+        ObjectNode out = Bodies.JSON.createObjectNode().put("id", id.asText());
+        if (classification) {
+            boolean ok = result.label().equals(truth);
+            metrics.feedback(ok);
+            out.put("predicted", result.label()).put(truthField, (String) truth).put("outcome", ok ? "correct" : "incorrect");
+        } else {
+            double error = result.value() - (Double) truth;
+            metrics.feedback(error);
+            out.put("predicted", result.value()).put(truthField, (Double) truth).put("abs_error", Math.abs(error));
+        }
+        return Reply.json(200, out);
+    }
+
+    private static Object truth(Predictor predictor, JsonNode node, String where) {
+        if (predictor.classification()) {
+            String label = node.isTextual() ? node.asText()
+                    : node.isIntegralNumber() ? node.asText() : null;
+            if (label == null || !predictor.classes().contains(label)) {
+                throw Requests.bad(where + " is " + Requests.kind(node) + ", not one of the model's classes: "
+                        + String.join(", ", predictor.classes()));
+            }
+            return label;
+        }
+        if (!node.isNumber() || !Double.isFinite(node.doubleValue())) {
+            throw Requests.bad(where + " is " + Requests.kind(node) + "; the true value must be a finite number");
+        }
+        return node.doubleValue();
+    }
+
+    private static ObjectNode prediction(Predictor predictor, Predictor.Result result) {
+        ObjectNode node = Bodies.JSON.createObjectNode();
+        if (predictor.classification()) {
+            node.put(Output.LABEL.tensor, result.label());
+            ObjectNode scores = node.putObject(Output.SCORES.tensor);
+            List<String> classes = predictor.classes();
+            for (int c = 0; c < classes.size(); c++) {
+                scores.put(classes.get(c), result.scores()[c]);
+            }
+        } else {
+            node.put(Output.VALUE.tensor, result.value());
+        }
+        return node;
+    }
+}

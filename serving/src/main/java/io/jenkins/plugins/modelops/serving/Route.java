@@ -1,0 +1,57 @@
+package io.jenkins.plugins.modelops.serving;
+
+/** Where a request path leads: an endpoint and, for per-model endpoints, the model (with any /versions/V) named. */
+record Route(Endpoint endpoint, String model) {
+
+    /** The endpoints; {@code protocol} is the metrics label of counted ones (inference and feedback), else null. */
+    enum Endpoint {
+        LIVE("GET", null), READY("GET", null), SERVER("GET", null), MODEL("GET", null), MODEL_READY("GET", null),
+        INFER("POST", "v2"), PREDICT("POST", "v1"), FEEDBACK("POST", "feedback"), V1_MODELS("GET", null),
+        V1_MODEL("GET", null), METRICS("GET", null), NOOP("POST", null);
+
+        final String method;
+        final String protocol;
+
+        Endpoint(String method, String protocol) {
+            this.method = method;
+            this.protocol = protocol;
+        }
+    }
+
+    /** The route of {@code path}, or null for a path no endpoint answers. */
+    static Route of(String path) {
+        switch (path) {
+            case "/v2/health/live": return new Route(Endpoint.LIVE, null);
+            case "/v2/health/ready": return new Route(Endpoint.READY, null);
+            case "/v2": case "/v2/": return new Route(Endpoint.SERVER, null);
+            case "/v1/models": case "/v1/models/": return new Route(Endpoint.V1_MODELS, null);
+            case "/metrics": return new Route(Endpoint.METRICS, null);
+            case "/v2/noop": return new Route(Endpoint.NOOP, null);
+            default: break;
+        }
+        if (path.startsWith("/v2/models/")) {
+            String rest = path.substring("/v2/models/".length());
+            Endpoint endpoint = Endpoint.MODEL;
+            if (rest.endsWith("/infer")) {
+                endpoint = Endpoint.INFER;
+                rest = rest.substring(0, rest.length() - "/infer".length());
+            } else if (rest.endsWith("/ready")) {
+                endpoint = Endpoint.MODEL_READY;
+                rest = rest.substring(0, rest.length() - "/ready".length());
+            }
+            // /v2/models/{name}/versions/{version}/...: the version is checked with the name.
+            return rest.isEmpty() ? null : new Route(endpoint, rest);
+        }
+        if (path.startsWith("/v1/models/")) {
+            String rest = path.substring("/v1/models/".length());
+            if (rest.endsWith(":predict")) {
+                return new Route(Endpoint.PREDICT, rest.substring(0, rest.length() - ":predict".length()));
+            }
+            if (rest.endsWith("/feedback")) {
+                return new Route(Endpoint.FEEDBACK, rest.substring(0, rest.length() - "/feedback".length()));
+            }
+            return rest.isEmpty() || rest.contains("/") ? null : new Route(Endpoint.V1_MODEL, rest);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,52 @@
+package io.jenkins.plugins.modelops.serving;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * KServe v1 predict: {@code {"instances": [{"feature": value, ...} or [values in schema order]]}} to {@code
+ * {"predictions": [{"id", "label", "scores"} or {"id", "value"}]}}.
+ */
+final class V1Protocol {
+
+    private final PredictionIds ids;
+
+    V1Protocol(PredictionIds ids) {
+        this.ids = ids;
+    }
+
+    Reply predict(LoadedModel model, JsonNode root) throws IOException {
+        Predictor predictor = model.predictor();
+        Predictions results = predictor.predict(model.requests().instances(root, "instances"));
+        // The hot path: streamed with Jackson's generator, no tree per prediction.
+        Reply.Body bytes = new Reply.Body(64 + 160 * results.size());
+        try (JsonGenerator out = Bodies.JSON.createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeArrayFieldStart("predictions");
+            List<String> classes = predictor.classes();
+            FeedbackCache.Ids predictionIds = ids.remember(predictor, results);
+            for (int i = 0; i < predictionIds.count(); i++) {
+                out.writeStartObject();
+                out.writeFieldName("id");
+                PredictionIds.write(out, predictionIds, i, i + 1);
+                if (predictor.classification()) {
+                    out.writeStringField(Tensors.Output.LABEL.tensor, results.label(i));
+                    out.writeObjectFieldStart(Tensors.Output.SCORES.tensor);
+                    for (int c = 0; c < classes.size(); c++) {
+                        out.writeNumberField(classes.get(c), results.score(i, c));
+                    }
+                    out.writeEndObject();
+                } else {
+                    out.writeNumberField(Tensors.Output.VALUE.tensor, results.value(i));
+                }
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        }
+        return Reply.json(bytes);
+    }
+}

@@ -237,9 +237,10 @@ public final class ModelServer implements AutoCloseable {
 
     /** {@code java -jar modelops-serving.jar}: the container's entrypoint. */
     @Command(name = "modelops-serving", mixinStandardHelpOptions = true, sortOptions = false,
-            versionProvider = Main.Version.class,
+            versionProvider = Main.Version.class, defaultValueProvider = ServeOptions.Environment.class,
             description = {"Serve a model bundle: Open Inference Protocol v2 and KServe v1 REST, feedback, /metrics.",
-                    "Exit codes: 0 clean shutdown (SIGTERM), 2 bad bundle or flags, 3 other failure."})
+                    "Exit codes: 0 clean shutdown (SIGTERM), 2 bad bundle or flags, 3 other failure."},
+            footer = ServeOptions.ENVIRONMENT_HELP)
     static final class Main implements Callable<Integer> {
         @Mixin
         ServeOptions options;

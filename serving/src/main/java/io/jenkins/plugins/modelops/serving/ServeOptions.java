@@ -1,13 +1,21 @@
 package io.jenkins.plugins.modelops.serving;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The server's flags, one definition for {@code java -jar modelops-serving.jar} and {@code modelops serve} (a picocli
- * mixin). Durations take a number of seconds ({@code 30}) or an ISO-8601 duration ({@code PT30S}).
+ * mixin). Durations take a number of seconds ({@code 30}) or an ISO-8601 duration ({@code PT30S}). Every flag can
+ * also come from the environment ({@link Environment}); a command that mixes these in names it as its default
+ * provider. On/off flags take an optional value ({@code --strict}, {@code --strict=false}) so that the command line
+ * can turn off what the environment turned on.
  */
 public final class ServeOptions {
 
@@ -40,7 +48,7 @@ public final class ServeOptions {
             description = "larger request bodies get 413 (default 8 MiB)")
     long maxBodyBytes;
 
-    @Option(names = "--strict", description = "reject values outside the training range and unseen categories")
+    @Option(names = "--strict", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", description = "reject values outside the training range and unseen categories")
     boolean strict;
 
     @Option(names = "--feedback-cache-size", defaultValue = "100000", paramLabel = "N",
@@ -55,7 +63,7 @@ public final class ServeOptions {
             description = "share of requests logged as JSON lines, 0 to 1 (default 0: off)")
     double requestLogSample;
 
-    @Option(names = "--noop-endpoint", description = "expose POST /v2/noop (benchmark floor: same server, no model)")
+    @Option(names = "--noop-endpoint", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", description = "expose POST /v2/noop (benchmark floor: same server, no model)")
     boolean noopEndpoint;
 
     @Option(names = "--max-threads", defaultValue = "200", paramLabel = "N", description = "Jetty's thread pool maximum (default 200)")
@@ -65,6 +73,41 @@ public final class ServeOptions {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, duration("--shutdown-grace", shutdownGrace),
                 maxBodyBytes, strict, feedbackCacheSize, duration("--feedback-ttl", feedbackTtl), requestLogSample,
                 noopEndpoint, maxThreads);
+    }
+
+    /** The footer of the commands that take these flags. */
+    public static final String ENVIRONMENT_HELP = "Every flag can also be set by an environment variable MODELOPS_<FLAG> "
+            + "(--port: MODELOPS_PORT, --feedback-ttl: MODELOPS_FEEDBACK_TTL); a flag on the command line wins.";
+
+    /**
+     * Defaults from the environment: {@code --feedback-ttl} from {@code MODELOPS_FEEDBACK_TTL}, and so on for every
+     * flag, as a container is configured ("configuration through environment variables, never hard-coded
+     * secrets"). A flag on the command line wins; without either, the flag's own default applies.
+     */
+    public static final class Environment implements CommandLine.IDefaultValueProvider {
+        private final Map<String, String> variables;
+
+        /** Picocli makes it by this constructor: the process's environment. */
+        public Environment() {
+            this(System.getenv());
+        }
+
+        public Environment(Map<String, String> variables) {
+            this.variables = Map.copyOf(variables);
+        }
+
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
+                return null;
+            }
+            return variables.get(variable(option.longestName()));
+        }
+
+        /** {@code --feedback-ttl} to {@code MODELOPS_FEEDBACK_TTL}. */
+        public static String variable(String flag) {
+            return "MODELOPS_" + flag.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
+        }
     }
 
     static Duration duration(String flag, String text) {

@@ -3,13 +3,15 @@ package io.jenkins.plugins.modelops.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.modelops.serving.ServingMetrics.FeedbackSource;
 import io.jenkins.plugins.modelops.serving.Tensors.Output;
 
 import java.util.List;
 
 /**
  * {@code POST /v1/models/NAME/feedback}: Seldon-style ground truth for one prediction id, or the evaluate form that
- * predicts and scores at once (probe traffic). Both count into the feedback metrics.
+ * predicts and scores at once (probe traffic). Both count into the feedback metrics, told apart by their {@code
+ * source} label.
  */
 final class FeedbackScoring {
 
@@ -58,12 +60,12 @@ final class FeedbackScoring {
                 metrics.predictions(result.label(), 1);
                 boolean ok = result.label().equals(truth[i]);
                 correct += ok ? 1 : 0;
-                metrics.feedback(ok);
+                metrics.feedback(ok, FeedbackSource.PROBE);
             } else {
                 double error = result.value() - (Double) truth[i];
                 absSum += Math.abs(error);
                 squaredSum += error * error;
-                metrics.feedback(error);
+                metrics.feedback(error, FeedbackSource.PROBE);
             }
         }
         out.put("count", truth.length);
@@ -99,11 +101,11 @@ final class FeedbackScoring {
         ObjectNode out = Bodies.JSON.createObjectNode().put("id", id.asText());
         if (classification) {
             boolean ok = result.label().equals(truth);
-            metrics.feedback(ok);
+            metrics.feedback(ok, FeedbackSource.LABEL);
             out.put("predicted", result.label()).put(truthField, (String) truth).put("outcome", ok ? "correct" : "incorrect");
         } else {
             double error = result.value() - (Double) truth;
-            metrics.feedback(error);
+            metrics.feedback(error, FeedbackSource.LABEL);
             out.put("predicted", result.value()).put(truthField, (Double) truth).put("abs_error", Math.abs(error));
         }
         return Reply.json(200, out);

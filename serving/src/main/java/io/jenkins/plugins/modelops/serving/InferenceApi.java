@@ -19,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The HTTP API on Jetty's core Handler API: routes to health, metadata, {@code /metrics} and the protocols ({@link
  * V2Protocol}, {@link V1Protocol}, {@link FeedbackScoring}), counts and logs requests. Errors are JSON {@code
  * {"error": "..."}} with 400 (bad input, naming the feature and the problem), 404 (unknown path, model or prediction
- * id), 405 (wrong method, with Allow), 413 (body over the limit) or 503 (model not loaded yet, or shutting down).
+ * id), 401 and 403 (feedback without its token, see {@link FeedbackAccess}), 405 (wrong method, with Allow), 413
+ * (body over the limit) or 503 (model not loaded yet, or shutting down).
  * Nothing a client sends can stop the server.
  */
 final class InferenceApi extends Handler.Abstract {
@@ -35,6 +36,7 @@ final class InferenceApi extends Handler.Abstract {
     private final V1Protocol v1;
     private final V2Protocol v2;
     private final FeedbackScoring feedback;
+    private final FeedbackAccess feedbackAccess;
     private volatile byte[] modelMetadata;
     private volatile LoadedModel model;
     private volatile boolean stopping;
@@ -50,6 +52,7 @@ final class InferenceApi extends Handler.Abstract {
         this.v1 = new V1Protocol(ids);
         this.v2 = new V2Protocol(name, version, ids);
         this.feedback = new FeedbackScoring(config, metrics, cache);
+        this.feedbackAccess = new FeedbackAccess(config);
         this.modelMetadata = Reply.bytes(ModelMetadata.of(bundle, name, version, config.strict(), null));
     }
 
@@ -161,6 +164,15 @@ final class InferenceApi extends Handler.Abstract {
                 return v1.predict(model(), root);
             }
             case FEEDBACK: {
+                // Before the body is read: a client without the token costs no parsing.
+                try {
+                    feedbackAccess.check(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+                } catch (HttpError e) {
+                    if (e.status == 401) {
+                        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, FeedbackAccess.CHALLENGE);
+                    }
+                    throw e;
+                }
                 var root = Bodies.json(body(request));
                 return feedback.feedback(model(), root);
             }

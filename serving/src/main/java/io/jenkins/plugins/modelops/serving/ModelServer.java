@@ -99,8 +99,16 @@ public final class ModelServer implements AutoCloseable {
         jetty.setStopAtShutdown(false);
         jetty.start();
         ModelServer server = new ModelServer(jetty, connector, api, config, log);
+        String feedbackAccess = config.feedbackToken() != null ? "token"
+                : config.openFeedback() || FeedbackAccess.loopback(config.host()) ? "open" : "refused";
         log.info("listening", "listening on " + server.baseUri() + " (live; ready once the model is loaded)",
-                "url", server.baseUri().toString(), "tls", config.tlsCert() != null, "strict", config.strict());
+                "url", server.baseUri().toString(), "tls", config.tlsCert() != null, "strict", config.strict(),
+                "feedback", feedbackAccess);
+        if (feedbackAccess.equals("refused")) {
+            log.warn("feedback_refused", "feedback is refused (403): " + config.host() + " is not a loopback address "
+                    + "and no feedback token is configured; set --feedback-token-file FILE or MODELOPS_FEEDBACK_TOKEN, "
+                    + "or --open-feedback", "host", config.host());
+        }
 
         long t1 = System.nanoTime();
         Predictor predictor;

@@ -69,10 +69,37 @@ public final class ServeOptions {
     @Option(names = "--max-threads", defaultValue = "200", paramLabel = "N", description = "Jetty's thread pool maximum (default 200)")
     int maxThreads;
 
+    @Option(names = "--feedback-token-file", paramLabel = "FILE",
+            description = "feedback must send 'Authorization: Bearer <the token in FILE>' (or set MODELOPS_FEEDBACK_TOKEN)")
+    Path feedbackTokenFile;
+
+    @Option(names = "--open-feedback", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "accept feedback without a token on a non-loopback address (default: refused with 403)")
+    boolean openFeedback;
+
+    /** The variable that holds the feedback token itself (a secret is not a flag: flags show in ps). */
+    public static final String FEEDBACK_TOKEN_VARIABLE = "MODELOPS_FEEDBACK_TOKEN";
+
     public ServerConfig toConfig() {
+        return toConfig(System.getenv());
+    }
+
+    /** The configuration, with secrets given by value taken from {@code environment}. */
+    ServerConfig toConfig(Map<String, String> environment) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, duration("--shutdown-grace", shutdownGrace),
                 maxBodyBytes, strict, feedbackCacheSize, duration("--feedback-ttl", feedbackTtl), requestLogSample,
-                noopEndpoint, maxThreads);
+                noopEndpoint, maxThreads, secret("--feedback-token-file", feedbackTokenFile, FEEDBACK_TOKEN_VARIABLE,
+                environment), openFeedback);
+    }
+
+    /** A secret from its file flag or its variable; both at once is a mistake worth stopping for. */
+    private static Secret secret(String flag, Path file, String variable, Map<String, String> environment) {
+        String value = environment.get(variable);
+        if (file != null && value != null) {
+            throw new io.jenkins.plugins.modelops.InvalidInputException(flag + " and " + variable
+                    + " are both set; give the secret one way");
+        }
+        return file != null ? Secret.fromFile(flag, file) : value != null ? Secret.of(variable, value) : null;
     }
 
     /** The footer of the commands that take these flags. */

@@ -73,9 +73,9 @@ class ConcurrencyTest {
         // v1 requests carry a setosa and a virginica, v2 requests a setosa.
         assertThat(server.metric("modelops_predictions_total{label=\"setosa\"," + labels + "}")).isEqualTo(total);
         assertThat(server.metric("modelops_predictions_total{label=\"virginica\"," + labels + "}")).isEqualTo(total / 2);
-        assertThat(server.metric("modelops_feedback_total{" + labels.replace(",version", ",outcome=\"correct\",version") + "}"))
+        assertThat(server.metric("modelops_feedback_total{" + labels.replace(",version", ",outcome=\"correct\",source=\"label\",version") + "}"))
                 .isEqualTo(total / 4);
-        assertThat(server.metric("modelops_feedback_total{" + labels.replace(",version", ",outcome=\"incorrect\",version") + "}"))
+        assertThat(server.metric("modelops_feedback_total{" + labels.replace(",version", ",outcome=\"incorrect\",source=\"label\",version") + "}"))
                 .isEqualTo(total - total / 4);
     }
 }

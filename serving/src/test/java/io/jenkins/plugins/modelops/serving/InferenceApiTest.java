@@ -145,7 +145,8 @@ class InferenceApiTest {
 
     @Test
     void feedbackByIdCountsCorrectAndIncorrectOnce() throws Exception {
-        String correct = "modelops_feedback_total{model=\"iris\",outcome=\"correct\",version=\"" + iris.server.modelVersion() + "\"}";
+        String correct = "modelops_feedback_total{model=\"iris\",outcome=\"correct\",source=\"label\",version=\""
+                + iris.server.modelVersion() + "\"}";
         String incorrect = correct.replace("\"correct\"", "\"incorrect\"");
         double correctBefore = iris.metric(correct);
         double incorrectBefore = iris.metric(incorrect);
@@ -176,6 +177,11 @@ class InferenceApiTest {
 
     @Test
     void evaluateFormPredictsAndScoresInOneCall() throws Exception {
+        String probe = "modelops_feedback_total{model=\"iris\",outcome=\"correct\",source=\"probe\",version=\""
+                + iris.server.modelVersion() + "\"}";
+        String label = probe.replace("\"probe\"", "\"label\"");
+        double probeBefore = iris.metric(probe);
+        double labelBefore = iris.metric(label);
         TestServer.Reply reply = iris.post("/v1/models/iris/feedback", "{\"instances\": [" + SETOSA + ", " + VIRGINICA
                 + ", " + SETOSA + "], \"labels\": [\"setosa\", \"virginica\", \"versicolor\"]}");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
@@ -184,12 +190,18 @@ class InferenceApiTest {
         assertThat(out.get("correct").asInt()).isEqualTo(2);
         assertThat(out.get("accuracy").asDouble()).isCloseTo(2.0 / 3, within(1e-12));
         assertThat(out.get("predictions")).hasSize(3);
+        // Probe traffic is other evidence than ground truth for served predictions: counted apart.
+        assertThat(iris.metric(probe)).isEqualTo(probeBefore + 2);
+        assertThat(iris.metric(label)).isEqualTo(labelBefore);
     }
 
     @Test
     void regressionFeedbackRecordsErrors() throws Exception {
-        String count = "modelops_feedback_abs_error_count{model=\"courses\",version=\"" + courses.server.modelVersion() + "\"}";
+        String count = "modelops_feedback_abs_error_count{model=\"courses\",source=\"label\",version=\""
+                + courses.server.modelVersion() + "\"}";
+        String probeCount = count.replace("\"label\"", "\"probe\"");
         double before = courses.metric(count);
+        double probeBefore = courses.metric(probeCount);
         JsonNode prediction = courses.post("/v1/models/courses:predict", "{\"instances\": [" + COURSE + "]}")
                 .json().get("predictions").get(0);
         double predicted = prediction.get("value").asDouble();
@@ -199,9 +211,12 @@ class InferenceApiTest {
         JsonNode evaluated = courses.post("/v1/models/courses/feedback", "{\"instances\": [" + COURSE + "], \"labels\": ["
                 + (predicted - 0.5) + "]}").json();
         assertThat(evaluated.get("mae").asDouble()).isCloseTo(0.5, within(1e-9));
-        assertThat(courses.metric(count)).isEqualTo(before + 2);
-        String squared = "modelops_feedback_squared_error_total{model=\"courses\",version=\"" + courses.server.modelVersion() + "\"}";
-        assertThat(courses.metric(squared)).isGreaterThanOrEqualTo(1.5 * 1.5 + 0.5 * 0.5 - 1e-9);
+        assertThat(courses.metric(count)).isEqualTo(before + 1);
+        assertThat(courses.metric(probeCount)).isEqualTo(probeBefore + 1);
+        String squared = "modelops_feedback_squared_error_total{model=\"courses\",source=\"label\",version=\""
+                + courses.server.modelVersion() + "\"}";
+        assertThat(courses.metric(squared)).isGreaterThanOrEqualTo(1.5 * 1.5 - 1e-9);
+        assertThat(courses.metric(squared.replace("\"label\"", "\"probe\""))).isGreaterThanOrEqualTo(0.5 * 0.5 - 1e-9);
     }
 
     @Test
@@ -230,7 +245,7 @@ class InferenceApiTest {
     void noopEndpointIsTheSameStackWithoutAModel() throws Exception {
         ServerConfig config = ServerConfig.of(TestBundles.iris());
         config = new ServerConfig(config.bundle(), config.host(), 0, "bench", null, null, null, config.shutdownGrace(),
-                config.maxBodyBytes(), false, 10, config.feedbackTtl(), 1.0, true, 16);
+                config.maxBodyBytes(), false, 10, config.feedbackTtl(), 1.0, true, 16, null, false);
         try (TestServer bench = new TestServer(config)) {
             TestServer.Reply reply = bench.post("/v2/noop", "{\"instances\": [" + SETOSA + "]}");
             assertThat(reply.status()).isEqualTo(200);

@@ -16,9 +16,22 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every serve flag from MODELOPS_&lt;FLAG&gt;, the command line winning: the container is configured this way. */
 class ServeOptionsTest {
+
+    private static final Path TOKEN_FILE;
+
+    static {
+        try {
+            TOKEN_FILE = java.nio.file.Files.createTempFile("feedback-token", "");
+            java.nio.file.Files.writeString(TOKEN_FILE, "token-from-a-file-0123456789\n");
+            TOKEN_FILE.toFile().deleteOnExit();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** A value for every flag, none of them its default. */
     static final Map<String, String> EVERY_FLAG = Map.ofEntries(
@@ -29,7 +42,8 @@ class ServeOptionsTest {
             Map.entry("MODELOPS_MAX_BODY_BYTES", "1024"), Map.entry("MODELOPS_STRICT", "true"),
             Map.entry("MODELOPS_FEEDBACK_CACHE_SIZE", "10"), Map.entry("MODELOPS_FEEDBACK_TTL", "60"),
             Map.entry("MODELOPS_REQUEST_LOG_SAMPLE", "0.5"), Map.entry("MODELOPS_NOOP_ENDPOINT", "true"),
-            Map.entry("MODELOPS_MAX_THREADS", "16"));
+            Map.entry("MODELOPS_MAX_THREADS", "16"), Map.entry("MODELOPS_FEEDBACK_TOKEN_FILE", TOKEN_FILE.toString()),
+            Map.entry("MODELOPS_OPEN_FEEDBACK", "true"));
 
     private static ServeOptions parse(Map<String, String> environment, String... args) {
         ModelServer.Main main = new ModelServer.Main();
@@ -49,16 +63,16 @@ class ServeOptionsTest {
         }
         assertThat(variables).as("a new flag needs a value here").isEqualTo(new TreeSet<>(EVERY_FLAG.keySet()));
 
-        ServerConfig config = parse(EVERY_FLAG).toConfig();
+        ServerConfig config = parse(EVERY_FLAG).toConfig(Map.of());
         assertThat(config).isEqualTo(new ServerConfig(Path.of("/models/iris"), "0.0.0.0", 9000, "flowers", "v7",
                 Path.of("/tls/cert.pem"), Path.of("/tls/key.pem"), Duration.ofSeconds(5), 1024, true, 10,
-                Duration.ofSeconds(60), 0.5, true, 16));
+                Duration.ofSeconds(60), 0.5, true, 16, Secret.of("test", "token-from-a-file-0123456789"), true));
     }
 
     @Test
     void theCommandLineWins() {
         ServerConfig config = parse(EVERY_FLAG, "--port", "9001", "--strict=false", "--noop-endpoint=false",
-                "--feedback-ttl", "PT2M", "--bundle", "/elsewhere").toConfig();
+                "--feedback-ttl", "PT2M", "--bundle", "/elsewhere").toConfig(Map.of());
         assertThat(config.port()).isEqualTo(9001);
         assertThat(config.strict()).isFalse();
         assertThat(config.noopEndpoint()).isFalse();
@@ -67,14 +81,28 @@ class ServeOptionsTest {
         assertThat(config.host()).isEqualTo("0.0.0.0"); // not on the command line: still the environment's
 
         Map<String, String> off = new HashMap<>(Map.of("MODELOPS_BUNDLE", "/b", "MODELOPS_STRICT", "false"));
-        assertThat(parse(off, "--strict").toConfig().strict()).isTrue(); // a bare flag turns on, whatever the default
+        assertThat(parse(off, "--strict").toConfig(Map.of()).strict()).isTrue(); // a bare flag turns on, whatever the default
     }
 
     @Test
     void withNeitherTheFlagsOwnDefaultsApply() {
-        assertThat(parse(Map.of(), "--bundle", "/b").toConfig()).isEqualTo(ServerConfig.of(Path.of("/b")));
-        assertThat(parse(Map.of("OTHER_PORT", "1", "MODELOPS_UNKNOWN", "2"), "--bundle", "/b").toConfig())
+        assertThat(parse(Map.of(), "--bundle", "/b").toConfig(Map.of())).isEqualTo(ServerConfig.of(Path.of("/b")));
+        assertThat(parse(Map.of("OTHER_PORT", "1", "MODELOPS_UNKNOWN", "2"), "--bundle", "/b").toConfig(Map.of()))
                 .isEqualTo(ServerConfig.of(Path.of("/b")));
+    }
+
+    @Test
+    void theFeedbackTokenComesFromItsFileOrItsVariableNeverAFlag() {
+        Map<String, String> token = Map.of("MODELOPS_FEEDBACK_TOKEN", " token-in-the-environment-42 \n");
+        assertThat(parse(Map.of(), "--bundle", "/b").toConfig(token).feedbackToken())
+                .isEqualTo(Secret.of("test", "token-in-the-environment-42"));
+        assertThat(parse(Map.of(), "--bundle", "/b", "--feedback-token-file", TOKEN_FILE.toString()).toConfig(Map.of())
+                .feedbackToken()).isEqualTo(Secret.of("test", "token-from-a-file-0123456789"));
+        assertThatThrownBy(() -> parse(Map.of(), "--bundle", "/b", "--feedback-token-file", TOKEN_FILE.toString())
+                .toConfig(token)).hasMessage("--feedback-token-file and MODELOPS_FEEDBACK_TOKEN are both set; give the "
+                + "secret one way");
+        assertThatThrownBy(() -> parse(Map.of(), "--bundle", "/b", "--feedback-token-file", "/nonexistent/token")
+                .toConfig(Map.of())).hasMessageStartingWith("--feedback-token-file /nonexistent/token cannot be read");
     }
 
     @Test

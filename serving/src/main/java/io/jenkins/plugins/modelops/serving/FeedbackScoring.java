@@ -15,14 +15,12 @@ import java.util.List;
  */
 final class FeedbackScoring {
 
-    private final ServerConfig config;
     private final ServingMetrics metrics;
-    private final FeedbackCache feedback;
+    private final PredictionIds ids;
 
-    FeedbackScoring(ServerConfig config, ServingMetrics metrics, FeedbackCache feedback) {
-        this.config = config;
+    FeedbackScoring(ServingMetrics metrics, PredictionIds ids) {
         this.metrics = metrics;
-        this.feedback = feedback;
+        this.ids = ids;
     }
 
     Reply feedback(LoadedModel model, JsonNode root) {
@@ -92,17 +90,17 @@ final class FeedbackScoring {
                     + " of prediction '" + id.asText() + "'");
         }
         Object truth = truth(predictor, truthNode, truthField);
-        Predictor.Result result = feedback.take(id.asText());
-        if (result == null) {
-            throw new HttpError(404, "prediction id '" + id.asText() + "' is unknown, expired (ids accept feedback for "
-                    + config.feedbackTtl().toSeconds() + " s, the latest " + config.feedbackCacheSize()
-                    + " predictions) or already has feedback");
-        }
+        PredictionIds.Verified result = ids.take(id.asText());
         ObjectNode out = Bodies.JSON.createObjectNode().put("id", id.asText());
         if (classification) {
-            boolean ok = result.label().equals(truth);
+            List<String> classes = predictor.classes();
+            if (result.classIndex() < 0 || result.classIndex() >= classes.size()) {
+                throw new IllegalStateException("a signed id names class " + result.classIndex() + " of " + classes.size());
+            }
+            String predicted = classes.get(result.classIndex());
+            boolean ok = predicted.equals(truth);
             metrics.feedback(ok, FeedbackSource.LABEL);
-            out.put("predicted", result.label()).put(truthField, (String) truth).put("outcome", ok ? "correct" : "incorrect");
+            out.put("predicted", predicted).put(truthField, (String) truth).put("outcome", ok ? "correct" : "incorrect");
         } else {
             double error = result.value() - (Double) truth;
             metrics.feedback(error, FeedbackSource.LABEL);

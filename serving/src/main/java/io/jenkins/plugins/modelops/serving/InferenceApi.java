@@ -41,17 +41,18 @@ final class InferenceApi extends Handler.Abstract {
     private volatile LoadedModel model;
     private volatile boolean stopping;
 
-    InferenceApi(ServerConfig config, ModelBundle bundle, ServingMetrics metrics, FeedbackCache cache, JsonLog log) {
+    InferenceApi(ServerConfig config, ModelBundle bundle, ServingMetrics metrics, JsonLog log) {
         this.config = config;
         this.bundle = bundle;
         this.name = config.modelName();
         this.version = config.version() != null ? config.version() : bundle.manifest().shortId();
         this.metrics = metrics;
         this.log = log;
-        PredictionIds ids = new PredictionIds(metrics, cache);
+        PredictionIds ids = new PredictionIds(metrics, config.idKey(), name, version, bundle.manifest().modelId(),
+                config.feedbackTtl().toMillis(), config.feedbackCacheSize(), System::currentTimeMillis);
         this.v1 = new V1Protocol(ids);
         this.v2 = new V2Protocol(name, version, ids);
-        this.feedback = new FeedbackScoring(config, metrics, cache);
+        this.feedback = new FeedbackScoring(metrics, ids);
         this.feedbackAccess = new FeedbackAccess(config);
         this.modelMetadata = Reply.bytes(ModelMetadata.of(bundle, name, version, config.strict(), null));
     }

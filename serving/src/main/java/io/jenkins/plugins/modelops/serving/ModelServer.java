@@ -67,9 +67,7 @@ public final class ModelServer implements AutoCloseable {
                 "algorithm", manifest.algorithm(), "task", manifest.task(), "blessing", manifest.blessing());
 
         ServingMetrics metrics = new ServingMetrics(name, version, manifest.modelId(), manifest.algorithm(), manifest.task());
-        FeedbackCache feedback = new FeedbackCache(config.feedbackCacheSize(), config.feedbackTtl().toNanos(),
-                System::nanoTime);
-        InferenceApi api = new InferenceApi(config, bundle, metrics, feedback, log);
+        InferenceApi api = new InferenceApi(config, bundle, metrics, log);
 
         QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()));
         pool.setName("http");
@@ -103,7 +101,7 @@ public final class ModelServer implements AutoCloseable {
                 : config.openFeedback() || FeedbackAccess.loopback(config.host()) ? "open" : "refused";
         log.info("listening", "listening on " + server.baseUri() + " (live; ready once the model is loaded)",
                 "url", server.baseUri().toString(), "tls", config.tlsCert() != null, "strict", config.strict(),
-                "feedback", feedbackAccess);
+                "feedback", feedbackAccess, "prediction_ids", config.idKey() != null ? "shared key" : "per-process key");
         if (feedbackAccess.equals("refused")) {
             log.warn("feedback_refused", "feedback is refused (403): " + config.host() + " is not a loopback address "
                     + "and no feedback token is configured; set --feedback-token-file FILE or MODELOPS_FEEDBACK_TOKEN, "

@@ -2,66 +2,234 @@ package io.jenkins.plugins.modelops.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
-/** Counts each answered prediction by class and keeps it for feedback, handing out the ids that name it. */
+/**
+ * Self-contained prediction ids: each carries what feedback needs (the model, the time, the predicted class or value)
+ * and an HMAC-SHA256 under a key the replicas share, so any replica with the key scores feedback for a prediction
+ * another one made, and no server keeps predictions waiting for their ground truth. Without a shared key each process
+ * draws its own, and only the process that made an id accepts it.
+ *
+ * <p>An id is 51 bytes in unpadded base64url (68 characters): a format byte, 8 bytes of the model's fingerprint
+ * (SHA-256 of name, version and model id), 6 bytes of epoch milliseconds, the request's 8-byte nonce, the row
+ * (4 bytes), the prediction (8 bytes: class index or the value's IEEE bits) and 16 bytes of the HMAC of all before.
+ * Predictions are counted here too, by class.
+ */
 final class PredictionIds {
 
-    private final ServingMetrics metrics;
-    private final FeedbackCache feedback;
+    private static final byte FORMAT = 1;
+    private static final int SIGNED = 1 + 8 + 6 + 8 + 4 + 8;
+    private static final int TAG = 16;
+    private static final int BYTES = SIGNED + TAG;
+    static final int LENGTH = (BYTES * 4 + 2) / 3;
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    PredictionIds(ServingMetrics metrics, FeedbackCache feedback) {
+    private final ServingMetrics metrics;
+    private final byte[] fingerprint;
+    private final ThreadLocal<Mac> macs;
+    private final long ttlMillis;
+    private final LongSupplier clock;
+    private final AnsweredIds answered;
+    private final boolean enabled;
+
+    /**
+     * @param key the shared key, or null for a random one of this process's own
+     * @param ttlMillis how long an id accepts feedback
+     * @param answerCapacity answers remembered to refuse a second one (0: no feedback by id)
+     * @param clock epoch milliseconds, {@link System#currentTimeMillis} in the server (replicas share wall time)
+     */
+    PredictionIds(ServingMetrics metrics, Secret key, String model, String version, String modelId, long ttlMillis,
+            int answerCapacity, LongSupplier clock) {
         this.metrics = metrics;
-        this.feedback = feedback;
+        this.fingerprint = fingerprint(model, version, modelId);
+        byte[] keyBytes = key != null ? key.bytes() : randomKey();
+        this.macs = ThreadLocal.withInitial(() -> mac(keyBytes));
+        this.ttlMillis = ttlMillis;
+        this.clock = clock;
+        this.answered = new AnsweredIds(answerCapacity);
+        this.enabled = answerCapacity > 0;
     }
 
-    /** Counts the predictions and keeps them for feedback; returns their ids. */
-    FeedbackCache.Ids remember(Predictor predictor, Predictions results) {
+    /** One request's prediction ids: a nonce and time shared by its rows, each row's id signed on its own. */
+    final class Batch {
+        private final Predictions results;
+        private final boolean classification;
+        private final byte[] signed = new byte[BYTES];
+        private final byte[] text = new byte[LENGTH];
+        private final byte[] tag = new byte[32];
+        private final long nonce;
+
+        private Batch(Predictions results, boolean classification) {
+            this.results = results;
+            this.classification = classification;
+            this.nonce = ThreadLocalRandom.current().nextLong();
+            ByteBuffer header = ByteBuffer.wrap(signed);
+            header.put(FORMAT).put(fingerprint);
+            long now = clock.getAsLong();
+            header.putShort((short) (now >>> 32)).putInt((int) now).putLong(nonce);
+        }
+
+        int count() {
+            return results.size();
+        }
+
+        /** An id for the whole request (the v2 response's {@code id} when the request gave none). */
+        String requestId() {
+            return results.size() == 1 ? id(0) : Long.toUnsignedString(nonce, 36);
+        }
+
+        String id(int row) {
+            sign(row);
+            return new String(text, StandardCharsets.US_ASCII);
+        }
+
+        /** Writes the ids of rows {@code from} to {@code to} as JSON strings (base64url: nothing to escape). */
+        void write(JsonGenerator out, int from, int to) throws IOException {
+            for (int row = from; row < to; row++) {
+                sign(row);
+                out.writeRawUTF8String(text, 0, LENGTH);
+            }
+        }
+
+        private void sign(int row) {
+            ByteBuffer body = ByteBuffer.wrap(signed, 1 + 8 + 6 + 8, 12);
+            body.putInt(row).putLong(classification ? results.labelIndex(row)
+                    : Double.doubleToRawLongBits(results.value(row)));
+            Mac mac = macs.get();
+            mac.update(signed, 0, SIGNED);
+            try {
+                mac.doFinal(tag, 0); // into this batch's buffer: no allocation per row
+            } catch (javax.crypto.ShortBufferException e) {
+                throw new IllegalStateException(e); // 32 bytes is HMAC-SHA256's length
+            }
+            System.arraycopy(tag, 0, signed, SIGNED, TAG);
+            ENCODER.encode(signed, text);
+        }
+    }
+
+    /** Counts the predictions by class; returns their ids. */
+    Batch remember(Predictor predictor, Predictions results) {
         if (predictor.classification()) {
             // One counter update per class and request, not per row.
             int[] perClass = new int[predictor.classes().size()];
             for (int i = 0; i < results.size(); i++) {
                 perClass[results.labelIndex(i)]++;
             }
+            List<String> classes = predictor.classes();
             for (int c = 0; c < perClass.length; c++) {
                 if (perClass[c] > 0) {
-                    metrics.predictions(predictor.classes().get(c), perClass[c]);
+                    metrics.predictions(classes.get(c), perClass[c]);
                 }
             }
         }
-        return feedback.put(results);
+        return sign(results, predictor.classification());
+    }
+
+    /** The ids of {@code results}, made when they are written. */
+    Batch sign(Predictions results, boolean classification) {
+        return new Batch(results, classification);
+    }
+
+    /** A verified id's prediction: the class index (classification) or the value's bits. */
+    record Verified(long prediction) {
+        int classIndex() {
+            return (int) prediction;
+        }
+
+        double value() {
+            return Double.longBitsToDouble(prediction);
+        }
     }
 
     /**
-     * Writes prediction ids {@code from} to {@code to}, each a JSON string. An id is a UUID, a dash and digits:
-     * nothing to escape, so each is written as pre-encoded UTF-8 from one buffer per call; for a v2 batch of
-     * thousands, building and escaping strings had cost more than predicting.
+     * The prediction {@code id} names, and marks it answered. 400 for a string that is not an id or whose signature
+     * does not match (forged, damaged, or signed under another key); 404 for an id of another model, an expired one,
+     * or one already answered.
      */
-    static void write(JsonGenerator out, FeedbackCache.Ids ids, int from, int to) throws IOException {
-        if (ids.count() == 1) {
-            out.writeString(ids.base());
-            return;
+    Verified take(String id) {
+        if (!enabled) {
+            throw new HttpError(404, "feedback by id is off on this server (--feedback-cache-size 0); send the evaluate "
+                    + "form {\"instances\": [...], \"labels\": [...]} instead");
         }
-        byte[] base = ids.base().getBytes(StandardCharsets.US_ASCII);
-        byte[] text = Arrays.copyOf(base, base.length + 11);
-        text[base.length] = '-';
-        for (int i = from; i < to; i++) {
-            int end = base.length + 1 + digits(i);
-            for (int v = i, at = end - 1; at > base.length; v /= 10, at--) {
-                text[at] = (byte) ('0' + v % 10);
-            }
-            out.writeRawUTF8String(text, 0, end);
+        byte[] bytes;
+        try {
+            bytes = id.length() == LENGTH ? DECODER.decode(id) : null;
+        } catch (IllegalArgumentException e) {
+            bytes = null;
+        }
+        if (bytes == null || bytes.length != BYTES || bytes[0] != FORMAT) {
+            throw Requests.bad("'" + abbreviated(id) + "' is not a prediction id: use the 'id' of a v1 prediction or an "
+                    + "entry of a v2 response's prediction_ids, as given");
+        }
+        Mac mac = macs.get();
+        mac.update(bytes, 0, SIGNED);
+        byte[] tag = java.util.Arrays.copyOf(mac.doFinal(), TAG);
+        if (!MessageDigest.isEqual(tag, java.util.Arrays.copyOfRange(bytes, SIGNED, BYTES))) {
+            throw Requests.bad("prediction id '" + id + "' is forged or damaged: its signature does not match (replicas "
+                    + "that score each other's ids share one key: --id-key-file or MODELOPS_ID_KEY)");
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes, 1, SIGNED - 1);
+        byte[] model = new byte[8];
+        in.get(model);
+        if (!MessageDigest.isEqual(model, fingerprint)) {
+            throw new HttpError(404, "prediction id '" + id + "' was made by another model or version than the one "
+                    + "served here");
+        }
+        long made = ((in.getShort() & 0xffffL) << 32) | (in.getInt() & 0xffffffffL);
+        long nonce = in.getLong();
+        int row = in.getInt();
+        long prediction = in.getLong();
+        long now = clock.getAsLong();
+        long expiresAt = made + ttlMillis;
+        if (expiresAt - now <= 0) {
+            throw new HttpError(404, "prediction id '" + id + "' has expired: ids accept feedback for "
+                    + ttlMillis / 1000 + " s (--feedback-ttl)");
+        }
+        if (!answered.firstAnswer(new AnsweredIds.Key(nonce, row), expiresAt, now)) {
+            throw new HttpError(404, "prediction id '" + id + "' already has feedback");
+        }
+        return new Verified(prediction);
+    }
+
+    private static String abbreviated(String id) {
+        return id.length() <= 80 ? id : id.substring(0, 80) + "...";
+    }
+
+    private static byte[] fingerprint(String model, String version, String modelId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((model + '\0' + version + '\0' + modelId).getBytes(StandardCharsets.UTF_8));
+            return java.util.Arrays.copyOf(digest, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    private static int digits(int v) {
-        int n = 1;
-        while (v >= 10) {
-            v /= 10;
-            n++;
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    private static Mac mac(byte[] key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e); // every JDK has HmacSHA256
         }
-        return n;
     }
 }

@@ -52,7 +52,7 @@ public final class ServeOptions {
     boolean strict;
 
     @Option(names = "--feedback-cache-size", defaultValue = "100000", paramLabel = "N",
-            description = "prediction ids kept for feedback (default 100000)")
+            description = "answered prediction ids remembered, so each takes one feedback (default 100000; 0: no feedback by id)")
     int feedbackCacheSize;
 
     @Option(names = "--feedback-ttl", defaultValue = "600", paramLabel = "SECONDS",
@@ -77,6 +77,14 @@ public final class ServeOptions {
             description = "accept feedback without a token on a non-loopback address (default: refused with 403)")
     boolean openFeedback;
 
+    @Option(names = "--id-key-file", paramLabel = "FILE",
+            description = "key that signs prediction ids, the same for every replica (or set MODELOPS_ID_KEY; default: "
+                    + "a random key per process, so only this process takes feedback for its ids)")
+    Path idKeyFile;
+
+    /** The variable that holds the prediction id key itself. */
+    public static final String ID_KEY_VARIABLE = "MODELOPS_ID_KEY";
+
     /** The variable that holds the feedback token itself (a secret is not a flag: flags show in ps). */
     public static final String FEEDBACK_TOKEN_VARIABLE = "MODELOPS_FEEDBACK_TOKEN";
 
@@ -89,7 +97,8 @@ public final class ServeOptions {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, duration("--shutdown-grace", shutdownGrace),
                 maxBodyBytes, strict, feedbackCacheSize, duration("--feedback-ttl", feedbackTtl), requestLogSample,
                 noopEndpoint, maxThreads, secret("--feedback-token-file", feedbackTokenFile, FEEDBACK_TOKEN_VARIABLE,
-                environment), openFeedback);
+                environment), openFeedback,
+                secret("--id-key-file", idKeyFile, ID_KEY_VARIABLE, environment));
     }
 
     /** A secret from its file flag or its variable; both at once is a mistake worth stopping for. */

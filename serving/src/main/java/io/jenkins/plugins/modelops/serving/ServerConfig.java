@@ -14,17 +14,19 @@ import java.time.Duration;
  * @param shutdownGrace how long in-flight requests may take to finish after SIGTERM
  * @param maxBodyBytes request bodies above this size are refused with 413
  * @param strict reject numbers outside the training range and categories never seen in training
- * @param feedbackCacheSize prediction ids kept for feedback (0: no feedback by id)
+ * @param feedbackCacheSize answered prediction ids remembered to refuse a second feedback (0: no feedback by id)
  * @param feedbackTtl how long a prediction id accepts feedback
  * @param requestLogSample share of requests logged as JSON lines (0: none, 1: all)
  * @param noopEndpoint expose {@code POST /v2/noop}, the benchmark floor on the same server and stack
  * @param feedbackToken the token feedback must present as {@code Authorization: Bearer}, or null for none
  * @param openFeedback accept feedback without a token on a non-loopback address too
+ * @param idKey the key prediction ids are signed with, shared by replicas; null for a random one per process
  */
 public record ServerConfig(Path bundle, String host, int port, String name, String version, Path tlsCert,
                            Path tlsKey, Duration shutdownGrace, long maxBodyBytes, boolean strict,
                            int feedbackCacheSize, Duration feedbackTtl, double requestLogSample,
-                           boolean noopEndpoint, int maxThreads, Secret feedbackToken, boolean openFeedback) {
+                           boolean noopEndpoint, int maxThreads, Secret feedbackToken, boolean openFeedback,
+                           Secret idKey) {
 
     public ServerConfig {
         if (bundle == null) {
@@ -64,41 +66,47 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
     /** Defaults for everything but the bundle: 127.0.0.1:8080, no TLS, 30 s grace, 8 MiB bodies, not strict. */
     public static ServerConfig of(Path bundle) {
         return new ServerConfig(bundle, "127.0.0.1", 8080, null, null, null, null, Duration.ofSeconds(30),
-                8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200, null, false);
+                8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200, null, false, null);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(bundle, host, newPort, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback);
+                feedbackToken, openFeedback, idKey);
     }
 
     public ServerConfig withStrict(boolean newStrict) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 newStrict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback);
+                feedbackToken, openFeedback, idKey);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
         return new ServerConfig(bundle, host, port, name, version, cert, key, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback);
+                feedbackToken, openFeedback, idKey);
     }
 
     public ServerConfig withLimits(long newMaxBodyBytes, int newFeedbackCacheSize, Duration newFeedbackTtl) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, newMaxBodyBytes,
                 strict, newFeedbackCacheSize, newFeedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback);
+                feedbackToken, openFeedback, idKey);
     }
 
     public ServerConfig withFeedbackAccess(Secret token, boolean open) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
-                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, token, open);
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, token, open, idKey);
+    }
+
+    public ServerConfig withIdKey(Secret key) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
+                openFeedback, key);
     }
 
     public ServerConfig withRequestLogSample(double rate) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
-                strict, feedbackCacheSize, feedbackTtl, rate, noopEndpoint, maxThreads, feedbackToken, openFeedback);
+                strict, feedbackCacheSize, feedbackTtl, rate, noopEndpoint, maxThreads, feedbackToken, openFeedback, idKey);
     }
 
     /** The served name: {@code --name}, else the bundle directory's name made URL- and label-safe. */

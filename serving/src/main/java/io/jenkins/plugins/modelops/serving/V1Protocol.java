@@ -27,11 +27,11 @@ final class V1Protocol {
             out.writeStartObject();
             out.writeArrayFieldStart("predictions");
             List<String> classes = predictor.classes();
-            FeedbackCache.Ids predictionIds = ids.remember(predictor, results);
+            PredictionIds.Batch predictionIds = ids.remember(predictor, results);
             for (int i = 0; i < predictionIds.count(); i++) {
                 out.writeStartObject();
                 out.writeFieldName("id");
-                PredictionIds.write(out, predictionIds, i, i + 1);
+                predictionIds.write(out, i, i + 1);
                 if (predictor.classification()) {
                     out.writeStringField(Tensors.Output.LABEL.tensor, results.label(i));
                     out.writeObjectFieldStart(Tensors.Output.SCORES.tensor);

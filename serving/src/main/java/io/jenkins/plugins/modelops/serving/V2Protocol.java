@@ -60,9 +60,9 @@ final class V2Protocol {
         JsonNode root = body.root();
         List<Requested> outputs = requestedOutputs(predictor, root);
         Predictions results = predictor.predict(model.requests().inputs(root, body.binary()));
-        FeedbackCache.Ids predictionIds = ids.remember(predictor, results);
+        PredictionIds.Batch predictionIds = ids.remember(predictor, results);
         JsonNode requestId = root.get("id");
-        String id = requestId != null && requestId.isTextual() ? requestId.asText() : predictionIds.base();
+        String id = requestId != null && requestId.isTextual() ? requestId.asText() : predictionIds.requestId();
         return reply(predictor, id, predictionIds, results, outputs);
     }
 
@@ -114,7 +114,7 @@ final class V2Protocol {
     }
 
     /** The v2 response, streamed: JSON header, then the binary outputs' bytes in the order of the header. */
-    private Reply reply(Predictor predictor, String id, FeedbackCache.Ids predictionIds, Predictions results,
+    private Reply reply(Predictor predictor, String id, PredictionIds.Batch predictionIds, Predictions results,
             List<Requested> outputs) throws IOException {
         int n = results.size();
         List<String> classes = predictor.classes();
@@ -128,7 +128,7 @@ final class V2Protocol {
                 binarySize += binary.length;
             }
         }
-        long jsonEstimate = 512 + 48L * n + (binaries.size() == outputs.size() ? 0 : 24L * n * (classes.size() + 1));
+        long jsonEstimate = 512 + (PredictionIds.LENGTH + 3L) * n + (binaries.size() == outputs.size() ? 0 : 24L * n * (classes.size() + 1));
         Reply.Body bytes = new Reply.Body((int) Math.min(jsonEstimate + binarySize, 64L << 20)); // grows if it must
         try (JsonGenerator out = Bodies.JSON.createGenerator(bytes)) {
             out.writeStartObject();
@@ -137,7 +137,7 @@ final class V2Protocol {
             out.writeStringField("id", id);
             out.writeObjectFieldStart("parameters");
             out.writeArrayFieldStart("prediction_ids");
-            PredictionIds.write(out, predictionIds, 0, predictionIds.count());
+            predictionIds.write(out, 0, predictionIds.count());
             out.writeEndArray();
             out.writeEndObject();
             out.writeArrayFieldStart("outputs");

@@ -43,7 +43,7 @@ class ServeOptionsTest {
             Map.entry("MODELOPS_FEEDBACK_CACHE_SIZE", "10"), Map.entry("MODELOPS_FEEDBACK_TTL", "60"),
             Map.entry("MODELOPS_REQUEST_LOG_SAMPLE", "0.5"), Map.entry("MODELOPS_NOOP_ENDPOINT", "true"),
             Map.entry("MODELOPS_MAX_THREADS", "16"), Map.entry("MODELOPS_FEEDBACK_TOKEN_FILE", TOKEN_FILE.toString()),
-            Map.entry("MODELOPS_OPEN_FEEDBACK", "true"));
+            Map.entry("MODELOPS_OPEN_FEEDBACK", "true"), Map.entry("MODELOPS_ID_KEY_FILE", TOKEN_FILE.toString()));
 
     private static ServeOptions parse(Map<String, String> environment, String... args) {
         ModelServer.Main main = new ModelServer.Main();
@@ -66,7 +66,8 @@ class ServeOptionsTest {
         ServerConfig config = parse(EVERY_FLAG).toConfig(Map.of());
         assertThat(config).isEqualTo(new ServerConfig(Path.of("/models/iris"), "0.0.0.0", 9000, "flowers", "v7",
                 Path.of("/tls/cert.pem"), Path.of("/tls/key.pem"), Duration.ofSeconds(5), 1024, true, 10,
-                Duration.ofSeconds(60), 0.5, true, 16, Secret.of("test", "token-from-a-file-0123456789"), true));
+                Duration.ofSeconds(60), 0.5, true, 16, Secret.of("test", "token-from-a-file-0123456789"), true,
+                Secret.of("test", "token-from-a-file-0123456789")));
     }
 
     @Test
@@ -89,6 +90,15 @@ class ServeOptionsTest {
         assertThat(parse(Map.of(), "--bundle", "/b").toConfig(Map.of())).isEqualTo(ServerConfig.of(Path.of("/b")));
         assertThat(parse(Map.of("OTHER_PORT", "1", "MODELOPS_UNKNOWN", "2"), "--bundle", "/b").toConfig(Map.of()))
                 .isEqualTo(ServerConfig.of(Path.of("/b")));
+    }
+
+    @Test
+    void theIdKeyComesFromItsVariableOrItsFile() {
+        assertThat(parse(Map.of(), "--bundle", "/b").toConfig(Map.of("MODELOPS_ID_KEY", "key-in-the-environment-42"))
+                .idKey()).isEqualTo(Secret.of("test", "key-in-the-environment-42"));
+        assertThat(parse(Map.of(), "--bundle", "/b").toConfig(Map.of()).idKey()).as("a random key per process").isNull();
+        assertThatThrownBy(() -> parse(Map.of(), "--bundle", "/b").toConfig(Map.of("MODELOPS_ID_KEY", "short")))
+                .hasMessageContaining("MODELOPS_ID_KEY holds only 5 bytes");
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,8 @@ final class BinaryTensors {
 
     static Requests.Tensor decode(String name, String type, long[] shape, long size, JsonNode declared, ByteBuffer binary,
             String where) {
-        if (!declared.isIntegralNumber() || declared.asLong() < 0) {
+        // canConvertToLong: 18446744073709551648 is not 32 (asLong would wrap it).
+        if (!declared.isIntegralNumber() || !declared.canConvertToLong() || declared.asLong() < 0) {
             throw Requests.bad(where + " has parameters.binary_data_size " + declared + "; it is a byte count");
         }
         if (binary == null) {
@@ -44,7 +47,7 @@ final class BinaryTensors {
                 }
                 byte[] text = new byte[(int) length];
                 in.get(text);
-                texts.add(new String(text, StandardCharsets.UTF_8));
+                texts.add(utf8(text, where, texts.size()));
             }
             if (texts.size() != size) {
                 throw Requests.bad(where + " has shape " + Requests.shape(shape) + " (" + size + " values) but its binary data holds "
@@ -79,6 +82,16 @@ final class BinaryTensors {
             }
         }
         return new Requests.Tensor(name, type, shape, numbers, null);
+    }
+
+    /** The text of a BYTES element; bytes that are not UTF-8 are refused, not replaced with U+FFFD. */
+    private static String utf8(byte[] bytes, String where, int element) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw Requests.bad(where + ": BYTES element " + element + " is not valid UTF-8 text");
+        }
     }
 
     private static int width(String type) {

@@ -46,6 +46,7 @@ final class FeedbackScoring {
             truth[i] = truth(predictor, truths.get(i), "labels[" + i + "]");
         }
         Predictions results = predictor.predict(examples);
+        OutputCheck.finite(predictor, examples, results, row -> "instances[" + row + "]");
         ObjectNode out = Bodies.JSON.createObjectNode();
         ArrayNode predictions = out.putArray("predictions");
         int correct = 0;

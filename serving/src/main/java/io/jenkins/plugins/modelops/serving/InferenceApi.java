@@ -6,6 +6,7 @@ import io.jenkins.plugins.modelops.Versions;
 import io.jenkins.plugins.modelops.bundle.ModelBundle;
 import io.jenkins.plugins.modelops.serving.Route.Endpoint;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -13,14 +14,16 @@ import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The HTTP API on Jetty's core Handler API: routes to health, metadata, {@code /metrics} and the protocols ({@link
  * V2Protocol}, {@link V1Protocol}, {@link FeedbackScoring}), counts and logs requests. Errors are JSON {@code
  * {"error": "..."}} with 400 (bad input, naming the feature and the problem), 404 (unknown path, model or prediction
- * id), 401 and 403 (feedback without its token, see {@link FeedbackAccess}), 405 (wrong method, with Allow), 413
- * (body over the limit) or 503 (model not loaded yet, or shutting down).
+ * id), 401 and 403 (feedback without its token, see {@link FeedbackAccess}), 405 (wrong method, with Allow), 408
+ * (body not read within --read-timeout), 413 (body over the limit), 500 (a failure, {@code Error}s included: counted
+ * and logged) or 503 (model not loaded yet, shutting down, or over --max-concurrent-requests, with Retry-After).
  * Nothing a client sends can stop the server.
  */
 final class InferenceApi extends Handler.Abstract {
@@ -40,6 +43,8 @@ final class InferenceApi extends Handler.Abstract {
     private volatile byte[] modelMetadata;
     private volatile LoadedModel model;
     private volatile boolean stopping;
+    private volatile Connector adminConnector;
+    private final Semaphore permits;
 
     InferenceApi(ServerConfig config, ModelBundle bundle, ServingMetrics metrics, JsonLog log) {
         this.config = config;
@@ -54,6 +59,7 @@ final class InferenceApi extends Handler.Abstract {
         this.v2 = new V2Protocol(name, version, ids);
         this.feedback = new FeedbackScoring(metrics, ids);
         this.feedbackAccess = new FeedbackAccess(config);
+        this.permits = new Semaphore(config.maxConcurrentRequests());
         this.modelMetadata = Reply.bytes(ModelMetadata.of(bundle, name, version, config.strict(), null));
     }
 
@@ -78,23 +84,77 @@ final class InferenceApi extends Handler.Abstract {
         return version;
     }
 
+    /** The admin port's connector (health and metrics only), or null when there is none. */
+    void adminConnector(Connector connector) {
+        this.adminConnector = connector;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         long start = System.nanoTime();
         String method = request.getMethod();
         String path = Request.getPathInContext(request);
         Route route = Route.of(path);
-        Reply reply;
+        Endpoint endpoint;
         try {
-            reply = dispatch(route, method, request, response);
+            endpoint = check(route, method, request, response);
         } catch (HttpError e) {
-            reply = Reply.error(e.status, e.getMessage());
-        } catch (InvalidInputException e) {
-            reply = Reply.error(400, e.getMessage());
-        } catch (RuntimeException | IOException e) {
-            log.error("request_failed", "internal error answering " + method + " " + path, "error", e.toString());
-            reply = Reply.error(500, "internal error: " + e.getMessage());
+            finish(route, method, path, start, Reply.error(e.status, e.getMessage()), response, callback);
+            return true;
         }
+        if (!endpoint.takesBody) {
+            finish(route, method, path, start, answer(method, path, () -> dispatch(route, request, null)), response, callback);
+            return true;
+        }
+        // Inference and feedback: at most --max-concurrent-requests at once, from before the body is read (a slow
+        // client holds a permit, never a thread), so excess load is refused quickly instead of queueing without end.
+        if (!permits.tryAcquire()) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            finish(route, method, path, start, Reply.error(503, "the server is at its limit of "
+                    + config.maxConcurrentRequests() + " requests at once (--max-concurrent-requests); retry after 1 s"),
+                    response, callback);
+            return true;
+        }
+        AsyncBody.read(request, config.maxBodyBytes(), config.readTimeout().toMillis()).whenComplete((body, failure) -> {
+            try {
+                Reply reply = failure != null ? answer(method, path, () -> {
+                    throw failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                }) : answer(method, path, () -> dispatch(route, request, body));
+                finish(route, method, path, start, reply, response, callback);
+            } finally {
+                permits.release();
+            }
+        });
+        return true;
+    }
+
+    /** What a request is answered; never throws. */
+    private interface Answer {
+        Reply get() throws Throwable;
+    }
+
+    private Reply answer(String method, String path, Answer answer) {
+        try {
+            return answer.get();
+        } catch (HttpError e) {
+            return Reply.error(e.status, e.getMessage());
+        } catch (InvalidInputException e) {
+            return Reply.error(400, e.getMessage());
+        } catch (Error e) {
+            // OutOfMemoryError and kin: counted and logged like any failure (the container's JVM should also run
+            // with -XX:+ExitOnOutOfMemoryError, so a heap that stays exhausted restarts the pod).
+            log.error("request_failed", "JVM error answering " + method + " " + path, "error", e.toString());
+            return Reply.error(500, "internal error: " + e);
+        } catch (Throwable e) {
+            log.error("request_failed", "internal error answering " + method + " " + path, "error", e.toString());
+            return Reply.error(500, "internal error: " + e.getMessage());
+        }
+    }
+
+    /** Counts, logs and sends {@code reply}. */
+    private void finish(Route route, String method, String path, long start, Reply reply, Response response,
+            Callback callback) {
         // Counted before the response leaves, so a client that has its answer also sees it counted.
         long nanos = System.nanoTime() - start;
         if (route != null && route.endpoint().protocol != null) {
@@ -114,16 +174,22 @@ final class InferenceApi extends Handler.Abstract {
             response.getHeaders().put(V2Protocol.INFERENCE_HEADER_LENGTH, Integer.toString(reply.jsonLength()));
         }
         response.write(true, reply.body(), callback);
-        return true;
     }
 
-    private Reply dispatch(Route route, String method, Request request, Response response) throws IOException {
+    /** The endpoint of an existing route, allowed method, served model and, for feedback, its access; else throws. */
+    private Endpoint check(Route route, String method, Request request, Response response) {
         if (route == null || (route.endpoint() == Endpoint.NOOP && !config.noopEndpoint())) {
             throw new HttpError(404, "no such endpoint: " + Request.getPathInContext(request) + "; this server "
                     + "answers /v2/health/live, /v2/health/ready, /v2, /v2/models/" + name + "[/ready|/infer], /v1/models/"
                     + name + "[:predict|/feedback] and /metrics");
         }
         Endpoint endpoint = route.endpoint();
+        if (adminConnector != null && request.getConnectionMetaData().getConnector() == adminConnector
+                && !endpoint.admin) {
+            throw new HttpError(404, "the admin port answers health (/v2/health/live, /v2/health/ready, "
+                    + "/v2/models/" + name + "/ready) and /metrics only; inference and feedback are on port "
+                    + config.port());
+        }
         if (!endpoint.method.equals(method)) {
             response.getHeaders().put(HttpHeader.ALLOW, endpoint.method);
             throw new HttpError(405, "method " + method + " is not allowed on " + Request.getPathInContext(request)
@@ -132,6 +198,23 @@ final class InferenceApi extends Handler.Abstract {
         if (route.model() != null) {
             checkModel(route.model());
         }
+        if (endpoint == Endpoint.FEEDBACK) {
+            // Before the body is read: a client without the token costs no reading or parsing.
+            try {
+                feedbackAccess.check(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+            } catch (HttpError e) {
+                if (e.status == 401) {
+                    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, FeedbackAccess.CHALLENGE);
+                }
+                throw e;
+            }
+        }
+        return endpoint;
+    }
+
+    /** The answer of a checked route; {@code body} is the request body of endpoints that take one. */
+    private Reply dispatch(Route route, Request request, byte[] body) throws IOException {
+        Endpoint endpoint = route.endpoint();
         switch (endpoint) {
             case LIVE: return Reply.json(200, Bodies.JSON.createObjectNode().put("live", true));
             case READY:
@@ -154,35 +237,22 @@ final class InferenceApi extends Handler.Abstract {
                 ServingMetrics.Exposition exposition = metrics.scrape(request.getHeaders().get(HttpHeader.ACCEPT));
                 return new Reply(200, exposition.contentType(), exposition.body());
             case NOOP:
-                Bodies.json(body(request));
+                Bodies.json(Bodies.nonEmpty(body));
                 return new Reply(200, Reply.JSON_TYPE, NOOP);
             case INFER:
-                V2Protocol.Body parsed = V2Protocol.parse(body(request),
+                V2Protocol.Body parsed = V2Protocol.parse(Bodies.nonEmpty(body),
                         request.getHeaders().get(V2Protocol.INFERENCE_HEADER_LENGTH));
                 return v2.infer(model(), parsed);
             case PREDICT: {
-                var root = Bodies.json(body(request));
+                var root = Bodies.json(Bodies.nonEmpty(body));
                 return v1.predict(model(), root);
             }
             case FEEDBACK: {
-                // Before the body is read: a client without the token costs no parsing.
-                try {
-                    feedbackAccess.check(request.getHeaders().get(HttpHeader.AUTHORIZATION));
-                } catch (HttpError e) {
-                    if (e.status == 401) {
-                        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, FeedbackAccess.CHALLENGE);
-                    }
-                    throw e;
-                }
-                var root = Bodies.json(body(request));
+                var root = Bodies.json(Bodies.nonEmpty(body));
                 return feedback.feedback(model(), root);
             }
             default: throw new IllegalStateException(endpoint.name());
         }
-    }
-
-    private byte[] body(Request request) {
-        return Bodies.read(request, config.maxBodyBytes());
     }
 
     private void checkModel(String requested) {

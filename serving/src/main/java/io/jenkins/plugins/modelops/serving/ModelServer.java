@@ -40,13 +40,16 @@ public final class ModelServer implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
+    private final ServerConnector admin;
     private final InferenceApi api;
     private final ServerConfig config;
     private final JsonLog log;
 
-    private ModelServer(Server jetty, ServerConnector connector, InferenceApi api, ServerConfig config, JsonLog log) {
+    private ModelServer(Server jetty, ServerConnector connector, ServerConnector admin, InferenceApi api,
+            ServerConfig config, JsonLog log) {
         this.jetty = jetty;
         this.connector = connector;
+        this.admin = admin;
         this.api = api;
         this.config = config;
         this.log = log;
@@ -90,18 +93,30 @@ public final class ModelServer implements AutoCloseable {
         // paused briefly); a connection nobody closes (a failed TLS handshake) delays the stop by as much.
         connector.setShutdownIdleTimeout(Math.max(1, Math.min(5_000, config.shutdownGrace().toMillis())));
         jetty.addConnector(connector);
+        ServerConnector admin = null;
+        if (config.adminPort() >= 0) {
+            // Health and metrics on threads of their own: probes and scrapes answer however busy inference is.
+            QueuedThreadPool adminPool = new QueuedThreadPool(8, 2);
+            adminPool.setName("admin");
+            admin = new ServerConnector(jetty, adminPool, null, null, 1, 1, new HttpConnectionFactory(http));
+            admin.setHost(config.host());
+            admin.setPort(config.adminPort());
+            admin.setShutdownIdleTimeout(connector.getShutdownIdleTimeout());
+            jetty.addConnector(admin);
+            api.adminConnector(admin);
+        }
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(api);
         jetty.setHandler(graceful);
         jetty.setStopTimeout(config.shutdownGrace().toMillis());
         jetty.setStopAtShutdown(false);
         jetty.start();
-        ModelServer server = new ModelServer(jetty, connector, api, config, log);
+        ModelServer server = new ModelServer(jetty, connector, admin, api, config, log);
         String feedbackAccess = config.feedbackToken() != null ? "token"
                 : config.openFeedback() || FeedbackAccess.loopback(config.host()) ? "open" : "refused";
         log.info("listening", "listening on " + server.baseUri() + " (live; ready once the model is loaded)",
                 "url", server.baseUri().toString(), "tls", config.tlsCert() != null, "strict", config.strict(),
-                "feedback", feedbackAccess, "prediction_ids", config.idKey() != null ? "shared key" : "per-process key");
+                "admin_port", server.adminPort(), "feedback", feedbackAccess, "prediction_ids", config.idKey() != null ? "shared key" : "per-process key");
         if (feedbackAccess.equals("refused")) {
             log.warn("feedback_refused", "feedback is refused (403): " + config.host() + " is not a loopback address "
                     + "and no feedback token is configured; set --feedback-token-file FILE or MODELOPS_FEEDBACK_TOKEN, "
@@ -131,6 +146,11 @@ public final class ModelServer implements AutoCloseable {
 
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The admin port (health and metrics), or -1 without one. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.getLocalPort();
     }
 
     public URI baseUri() {

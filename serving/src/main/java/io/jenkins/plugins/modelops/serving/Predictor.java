@@ -174,6 +174,26 @@ public final class Predictor {
         return new ArrayExample(unknown, java.util.Arrays.copyOf(names, n), java.util.Arrays.copyOf(values, n));
     }
 
+    /**
+     * The feature of an encoded row most likely to have overflowed the model's arithmetic, as {@code feature 'name'
+     * (encoded value)}: one that is not finite, else the largest in magnitude.
+     */
+    String overflowing(double[] row) {
+        int worst = -1;
+        for (int id = 0; id < row.length; id++) {
+            if (Double.isNaN(row[id])) {
+                continue; // an absent category
+            }
+            if (worst < 0 || !Double.isFinite(row[id]) || Math.abs(row[id]) > Math.abs(row[worst])) {
+                worst = id;
+                if (!Double.isFinite(row[id])) {
+                    break;
+                }
+            }
+        }
+        return worst < 0 ? "no feature" : "feature '" + featureNames[worst] + "' (encoded as " + row[worst] + ")";
+    }
+
     /** Predicts encoded rows in one batch. */
     public Predictions predict(List<double[]> rows) {
         return kernel.predict(rows);

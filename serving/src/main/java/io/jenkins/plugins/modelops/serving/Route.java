@@ -5,16 +5,23 @@ record Route(Endpoint endpoint, String model) {
 
     /** The endpoints; {@code protocol} is the metrics label of counted ones (inference and feedback), else null. */
     enum Endpoint {
-        LIVE("GET", null), READY("GET", null), SERVER("GET", null), MODEL("GET", null), MODEL_READY("GET", null),
-        INFER("POST", "v2"), PREDICT("POST", "v1"), FEEDBACK("POST", "feedback"), V1_MODELS("GET", null),
-        V1_MODEL("GET", null), METRICS("GET", null), NOOP("POST", null);
+        LIVE("GET", null, true), READY("GET", null, true), SERVER("GET", null, false), MODEL("GET", null, false),
+        MODEL_READY("GET", null, true), INFER("POST", "v2", false), PREDICT("POST", "v1", false),
+        FEEDBACK("POST", "feedback", false), V1_MODELS("GET", null, false), V1_MODEL("GET", null, true),
+        METRICS("GET", null, true), NOOP("POST", null, false);
 
         final String method;
         final String protocol;
+        /** Answered on the admin port too: health and metrics. */
+        final boolean admin;
+        /** Reads a request body (every POST endpoint). */
+        final boolean takesBody;
 
-        Endpoint(String method, String protocol) {
+        Endpoint(String method, String protocol, boolean admin) {
             this.method = method;
             this.protocol = protocol;
+            this.admin = admin;
+            this.takesBody = method.equals("POST");
         }
     }
 

@@ -82,6 +82,18 @@ public final class ServeOptions {
                     + "a random key per process, so only this process takes feedback for its ids)")
     Path idKeyFile;
 
+    @Option(names = "--read-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = "time for a request body to arrive; slower clients get 408 (default 10)")
+    String readTimeout;
+
+    @Option(names = "--max-concurrent-requests", defaultValue = "64", paramLabel = "N",
+            description = "inference and feedback requests at once, reading included; more get 503 with Retry-After (default 64)")
+    int maxConcurrentRequests;
+
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "also answer health and /metrics on this port, on threads of its own (default: none; 0 picks one)")
+    Integer adminPort;
+
     /** The variable that holds the prediction id key itself. */
     public static final String ID_KEY_VARIABLE = "MODELOPS_ID_KEY";
 
@@ -98,7 +110,8 @@ public final class ServeOptions {
                 maxBodyBytes, strict, feedbackCacheSize, duration("--feedback-ttl", feedbackTtl), requestLogSample,
                 noopEndpoint, maxThreads, secret("--feedback-token-file", feedbackTokenFile, FEEDBACK_TOKEN_VARIABLE,
                 environment), openFeedback,
-                secret("--id-key-file", idKeyFile, ID_KEY_VARIABLE, environment));
+                secret("--id-key-file", idKeyFile, ID_KEY_VARIABLE, environment), duration("--read-timeout", readTimeout),
+                maxConcurrentRequests, adminPort == null ? -1 : adminPort);
     }
 
     /** A secret from its file flag or its variable; both at once is a mistake worth stopping for. */

@@ -21,12 +21,15 @@ import java.time.Duration;
  * @param feedbackToken the token feedback must present as {@code Authorization: Bearer}, or null for none
  * @param openFeedback accept feedback without a token on a non-loopback address too
  * @param idKey the key prediction ids are signed with, shared by replicas; null for a random one per process
+ * @param readTimeout how long a request body may take to arrive (408 after)
+ * @param maxConcurrentRequests inference and feedback requests at once, reading included (503 with Retry-After over)
+ * @param adminPort a second port answering health and metrics only, on its own threads; -1 for none
  */
 public record ServerConfig(Path bundle, String host, int port, String name, String version, Path tlsCert,
                            Path tlsKey, Duration shutdownGrace, long maxBodyBytes, boolean strict,
                            int feedbackCacheSize, Duration feedbackTtl, double requestLogSample,
                            boolean noopEndpoint, int maxThreads, Secret feedbackToken, boolean openFeedback,
-                           Secret idKey) {
+                           Secret idKey, Duration readTimeout, int maxConcurrentRequests, int adminPort) {
 
     public ServerConfig {
         if (bundle == null) {
@@ -58,6 +61,16 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
         if (!(requestLogSample >= 0 && requestLogSample <= 1)) {
             throw new InvalidInputException("--request-log-sample must be between 0 and 1: " + requestLogSample);
         }
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new InvalidInputException("--read-timeout must be positive: " + readTimeout);
+        }
+        if (maxConcurrentRequests < 1) {
+            throw new InvalidInputException("--max-concurrent-requests must be at least 1: " + maxConcurrentRequests);
+        }
+        if (adminPort < -1 || adminPort > 65535 || (adminPort > 0 && adminPort == port)) {
+            throw new InvalidInputException("--admin-port " + adminPort + " is not a TCP port other than --port "
+                    + "(0-65535; 0 picks a free one)");
+        }
         if (maxThreads < 4) {
             throw new InvalidInputException("--max-threads must be at least 4: " + maxThreads);
         }
@@ -66,47 +79,54 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
     /** Defaults for everything but the bundle: 127.0.0.1:8080, no TLS, 30 s grace, 8 MiB bodies, not strict. */
     public static ServerConfig of(Path bundle) {
         return new ServerConfig(bundle, "127.0.0.1", 8080, null, null, null, null, Duration.ofSeconds(30),
-                8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200, null, false, null);
+                8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200, null, false, null,
+                Duration.ofSeconds(10), 64, -1);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(bundle, host, newPort, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort);
     }
 
     public ServerConfig withStrict(boolean newStrict) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 newStrict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
         return new ServerConfig(bundle, host, port, name, version, cert, key, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort);
     }
 
     public ServerConfig withLimits(long newMaxBodyBytes, int newFeedbackCacheSize, Duration newFeedbackTtl) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, newMaxBodyBytes,
                 strict, newFeedbackCacheSize, newFeedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort);
     }
 
     public ServerConfig withFeedbackAccess(Secret token, boolean open) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
-                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, token, open, idKey);
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, token, open, idKey, readTimeout, maxConcurrentRequests, adminPort);
     }
 
     public ServerConfig withIdKey(Secret key) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, key);
+                openFeedback, key, readTimeout, maxConcurrentRequests, adminPort);
+    }
+
+    public ServerConfig withHostileClientLimits(Duration newReadTimeout, int newMaxConcurrentRequests, int newAdminPort) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
+                openFeedback, idKey, newReadTimeout, newMaxConcurrentRequests, newAdminPort);
     }
 
     public ServerConfig withRequestLogSample(double rate) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
-                strict, feedbackCacheSize, feedbackTtl, rate, noopEndpoint, maxThreads, feedbackToken, openFeedback, idKey);
+                strict, feedbackCacheSize, feedbackTtl, rate, noopEndpoint, maxThreads, feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort);
     }
 
     /** The served name: {@code --name}, else the bundle directory's name made URL- and label-safe. */

@@ -20,7 +20,9 @@ final class V1Protocol {
 
     Reply predict(LoadedModel model, JsonNode root) throws IOException {
         Predictor predictor = model.predictor();
-        Predictions results = predictor.predict(model.requests().instances(root, "instances"));
+        List<double[]> rows = model.requests().instances(root, "instances");
+        Predictions results = predictor.predict(rows);
+        OutputCheck.finite(predictor, rows, results, row -> "instances[" + row + "]");
         // The hot path: streamed with Jackson's generator, no tree per prediction.
         Reply.Body bytes = new Reply.Body(64 + 160 * results.size());
         try (JsonGenerator out = Bodies.JSON.createGenerator(bytes)) {

@@ -59,7 +59,9 @@ final class V2Protocol {
         Predictor predictor = model.predictor();
         JsonNode root = body.root();
         List<Requested> outputs = requestedOutputs(predictor, root);
-        Predictions results = predictor.predict(model.requests().inputs(root, body.binary()));
+        List<double[]> rows = model.requests().inputs(root, body.binary());
+        Predictions results = predictor.predict(rows);
+        OutputCheck.finite(predictor, rows, results, row -> "row " + row);
         PredictionIds.Batch predictionIds = ids.remember(predictor, results);
         JsonNode requestId = root.get("id");
         String id = requestId != null && requestId.isTextual() ? requestId.asText() : predictionIds.requestId();

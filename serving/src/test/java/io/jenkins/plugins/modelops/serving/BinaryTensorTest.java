@@ -229,6 +229,14 @@ class BinaryTensorTest {
         assertBad(post(iris, "/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", "
                 + "\"shape\": [1, 4], \"data\": [5.1, 3.5, 1.4, 0.2]}], \"parameters\": {\"binary_data_output\": 1}}"),
                 "parameters.binary_data_output is the number 1; it is true or false");
+        // Sizes are parsed exactly: 2^64 + 32 is not 32.
+        assertBad(post(iris, "/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", "
+                + "\"shape\": [1, 4], \"parameters\": {\"binary_data_size\": 18446744073709551648}}]}", fp64(5.1, 3.5, 1.4, 0.2)),
+                "input 'x' has parameters.binary_data_size 18446744073709551648; it is a byte count");
+        // BYTES that are not UTF-8 are refused, not replaced with U+FFFD (which would be an unseen category).
+        assertBad(post(courses, "/v2/models/courses/infer", "{\"inputs\": [{\"name\": \"course\", \"datatype\": "
+                + "\"BYTES\", \"shape\": [1], \"parameters\": {\"binary_data_size\": 6}}]}",
+                new byte[] {2, 0, 0, 0, (byte) 0xC3, (byte) 0x28}), "input 'course': BYTES element 0 is not valid UTF-8 text");
         // A header that does not fit the body.
         HttpResponse<String> tooLong = iris.client.send(HttpRequest.newBuilder(iris.uri("/v2/models/iris/infer"))
                 .header("Inference-Header-Content-Length", "999")

@@ -245,7 +245,8 @@ class InferenceApiTest {
     void noopEndpointIsTheSameStackWithoutAModel() throws Exception {
         ServerConfig config = ServerConfig.of(TestBundles.iris());
         config = new ServerConfig(config.bundle(), config.host(), 0, "bench", null, null, null, config.shutdownGrace(),
-                config.maxBodyBytes(), false, 10, config.feedbackTtl(), 1.0, true, 16, null, false, null);
+                config.maxBodyBytes(), false, 10, config.feedbackTtl(), 1.0, true, 16, null, false, null,
+                java.time.Duration.ofSeconds(10), 64, -1);
         try (TestServer bench = new TestServer(config)) {
             TestServer.Reply reply = bench.post("/v2/noop", "{\"instances\": [" + SETOSA + "]}");
             assertThat(reply.status()).isEqualTo(200);

@@ -24,8 +24,13 @@ final class ServerProcess implements AutoCloseable {
 
     /** With {@code environment} added to this JVM's (minus any MODELOPS_ variable of its own). */
     ServerProcess(java.util.Map<String, String> environment, String... args) throws IOException {
+        this("-Xmx256m", environment, args);
+    }
+
+    /** With a heap of {@code maxHeap} ({@code -Xmx64m}). */
+    ServerProcess(String maxHeap, java.util.Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), ModelServer.class.getName()));
+                maxHeap, "-cp", System.getProperty("java.class.path"), ModelServer.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("MODELOPS_"));

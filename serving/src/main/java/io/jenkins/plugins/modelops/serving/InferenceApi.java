@@ -65,7 +65,7 @@ final class InferenceApi extends Handler.Abstract {
 
     void ready(Predictor loaded) {
         this.modelMetadata = Reply.bytes(ModelMetadata.of(bundle, name, version, config.strict(), loaded.kernel()));
-        this.model = LoadedModel.of(loaded, config.strict());
+        this.model = LoadedModel.of(loaded, config.strict(), config.rowLimit());
     }
 
     void stopping() {

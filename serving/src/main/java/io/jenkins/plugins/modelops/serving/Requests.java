@@ -30,11 +30,14 @@ final class Requests {
     private final Predictor predictor;
     private final List<String> featureNames;
     private final boolean strict;
+    private final int maxRows;
 
-    Requests(Predictor predictor, boolean strict) {
+    /** @param maxRows most rows a request may have ({@link ServerConfig#rowLimit}) */
+    Requests(Predictor predictor, boolean strict, int maxRows) {
         this.predictor = predictor;
         this.featureNames = predictor.schema().featureNames();
         this.strict = strict;
+        this.maxRows = maxRows;
     }
 
     /** v1: {@code {"instances": [{"feature": value, ...} or [values in schema order], ...]}}. */
@@ -284,8 +287,12 @@ final class Requests {
         }
     }
 
-    /** Refuses a request whose encoded rows would exceed {@link #MAX_CELLS}, before encoding any. */
+    /** Refuses a request of more rows than the server answers or than {@link #MAX_CELLS} allow, before encoding any. */
     private void checkRows(long rows) {
+        if (rows > maxRows) {
+            throw new HttpError(413, "the request has " + rows + " rows; this server answers at most " + maxRows
+                    + " per request (--max-rows; by default what the heap can answer at once); split it");
+        }
         int width = Math.max(predictor.width(), predictor.classes().size());
         if (rows > MAX_CELLS / Math.max(1, width)) {
             throw new HttpError(413, "the request has " + rows + " rows; this model takes at most "

@@ -94,6 +94,10 @@ public final class ServeOptions {
             description = "also answer health and /metrics on this port, on threads of its own (default: none; 0 picks one)")
     Integer adminPort;
 
+    @Option(names = "--max-rows", defaultValue = "0", paramLabel = "N",
+            description = "most rows per request, more get 413 (default 0: the heap / 32 KiB, 8192 rows in 256 MiB)")
+    int maxRows;
+
     /** The variable that holds the prediction id key itself. */
     public static final String ID_KEY_VARIABLE = "MODELOPS_ID_KEY";
 
@@ -111,7 +115,7 @@ public final class ServeOptions {
                 noopEndpoint, maxThreads, secret("--feedback-token-file", feedbackTokenFile, FEEDBACK_TOKEN_VARIABLE,
                 environment), openFeedback,
                 secret("--id-key-file", idKeyFile, ID_KEY_VARIABLE, environment), duration("--read-timeout", readTimeout),
-                maxConcurrentRequests, adminPort == null ? -1 : adminPort);
+                maxConcurrentRequests, adminPort == null ? -1 : adminPort, maxRows);
     }
 
     /** A secret from its file flag or its variable; both at once is a mistake worth stopping for. */

@@ -24,12 +24,14 @@ import java.time.Duration;
  * @param readTimeout how long a request body may take to arrive (408 after)
  * @param maxConcurrentRequests inference and feedback requests at once, reading included (503 with Retry-After over)
  * @param adminPort a second port answering health and metrics only, on its own threads; -1 for none
+ * @param maxRows most rows per request; 0 for what the heap can answer ({@link #rowLimit})
  */
 public record ServerConfig(Path bundle, String host, int port, String name, String version, Path tlsCert,
                            Path tlsKey, Duration shutdownGrace, long maxBodyBytes, boolean strict,
                            int feedbackCacheSize, Duration feedbackTtl, double requestLogSample,
                            boolean noopEndpoint, int maxThreads, Secret feedbackToken, boolean openFeedback,
-                           Secret idKey, Duration readTimeout, int maxConcurrentRequests, int adminPort) {
+                           Secret idKey, Duration readTimeout, int maxConcurrentRequests, int adminPort,
+                           int maxRows) {
 
     public ServerConfig {
         if (bundle == null) {
@@ -71,6 +73,9 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
             throw new InvalidInputException("--admin-port " + adminPort + " is not a TCP port other than --port "
                     + "(0-65535; 0 picks a free one)");
         }
+        if (maxRows < 0) {
+            throw new InvalidInputException("--max-rows must not be negative (0: as the heap allows): " + maxRows);
+        }
         if (maxThreads < 4) {
             throw new InvalidInputException("--max-threads must be at least 4: " + maxThreads);
         }
@@ -80,53 +85,76 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
     public static ServerConfig of(Path bundle) {
         return new ServerConfig(bundle, "127.0.0.1", 8080, null, null, null, null, Duration.ofSeconds(30),
                 8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200, null, false, null,
-                Duration.ofSeconds(10), 64, -1);
+                Duration.ofSeconds(10), 64, -1, 0);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(bundle, host, newPort, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows);
     }
 
     public ServerConfig withStrict(boolean newStrict) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 newStrict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
         return new ServerConfig(bundle, host, port, name, version, cert, key, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows);
     }
 
     public ServerConfig withLimits(long newMaxBodyBytes, int newFeedbackCacheSize, Duration newFeedbackTtl) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, newMaxBodyBytes,
                 strict, newFeedbackCacheSize, newFeedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows);
     }
 
     public ServerConfig withFeedbackAccess(Secret token, boolean open) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
-                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, token, open, idKey, readTimeout, maxConcurrentRequests, adminPort);
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, token, open, idKey,
+                readTimeout, maxConcurrentRequests, adminPort, maxRows);
     }
 
     public ServerConfig withIdKey(Secret key) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, key, readTimeout, maxConcurrentRequests, adminPort);
+                openFeedback, key, readTimeout, maxConcurrentRequests, adminPort, maxRows);
     }
 
     public ServerConfig withHostileClientLimits(Duration newReadTimeout, int newMaxConcurrentRequests, int newAdminPort) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, idKey, newReadTimeout, newMaxConcurrentRequests, newAdminPort);
+                openFeedback, idKey, newReadTimeout, newMaxConcurrentRequests, newAdminPort, maxRows);
+    }
+
+    public ServerConfig withMaxRows(int rows) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, rows);
     }
 
     public ServerConfig withRequestLogSample(double rate) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
-                strict, feedbackCacheSize, feedbackTtl, rate, noopEndpoint, maxThreads, feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort);
+                strict, feedbackCacheSize, feedbackTtl, rate, noopEndpoint, maxThreads, feedbackToken, openFeedback,
+                idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows);
+    }
+
+    /** Heap per row of a request's answer that the default row limit budgets: request tree, rows, response. */
+    static final long HEAP_PER_ROW = 32 * 1024;
+
+    /**
+     * Most rows per request: {@code --max-rows}, else the heap over {@link #HEAP_PER_ROW} (8192 rows in a 256 MiB
+     * heap), so that the requests that fit in the --max-concurrent-requests at once cannot run the heap out.
+     */
+    public int rowLimit() {
+        return maxRows > 0 ? maxRows : rowLimit(Runtime.getRuntime().maxMemory());
+    }
+
+    static int rowLimit(long maxHeap) {
+        return (int) Math.max(100, Math.min(1 << 20, maxHeap / HEAP_PER_ROW));
     }
 
     /** The served name: {@code --name}, else the bundle directory's name made URL- and label-safe. */

@@ -62,14 +62,14 @@ class HostileClientsTest {
 
     @Test
     void anOutOfMemoryErrorIsACounted500AndTheServerGoesOn() throws Exception {
-        // ~9 MB of JSON, 500,000 rows (within the row limit): its tree needs more than the 64 MiB heap.
+        // ~9 MB of JSON, 500,000 rows (the row limit raised): its tree needs more than the 64 MiB heap.
         StringBuilder body = new StringBuilder("{\"instances\": [");
         for (int i = 0; i < 500_000; i++) {
             body.append(i == 0 ? "" : ",").append("[5.1,3.5,1.4,0.2]");
         }
         body.append("]}");
         try (ServerProcess server = new ServerProcess("-Xmx64m", Map.of(), "--bundle", TestBundles.iris().toString(),
-                "--port", "0", "--name", "iris", "--max-body-bytes", "20000000")) {
+                "--port", "0", "--name", "iris", "--max-body-bytes", "20000000", "--max-rows", "1000000")) {
             server.awaitLine(l -> l.contains("\"event\":\"model_loaded\""));
             URI base = URI.create("http://127.0.0.1:" + server.port());
             HttpClient client = HttpClient.newHttpClient();
@@ -94,7 +94,7 @@ class HostileClientsTest {
     private static ServerConfig small(Duration readTimeout, int maxConcurrent, int adminPort) {
         ServerConfig d = ServerConfig.of(TestBundles.iris());
         return new ServerConfig(d.bundle(), d.host(), 0, "iris", null, null, null, Duration.ofSeconds(1), d.maxBodyBytes(),
-                false, 100, d.feedbackTtl(), 0, false, 8, null, false, null, readTimeout, maxConcurrent, adminPort);
+                false, 100, d.feedbackTtl(), 0, false, 8, null, false, null, readTimeout, maxConcurrent, adminPort, 0);
     }
 
     /** Sends a predict's headers and the first byte of its 100-byte body, then stalls. */
@@ -134,13 +134,13 @@ class HostileClientsTest {
     }
 
     @Test
-    void requestsOverTheLimitGet503WithRetryAfterAndSlowBodies408() throws Exception {
-        try (TestServer server = new TestServer(small(Duration.ofSeconds(2), 2, -1))) {
+    void requestsOverTheLimitGet503WithRetryAfterAndAreCounted() throws Exception {
+        try (TestServer server = new TestServer(small(Duration.ofSeconds(60), 2, -1))) {
             String code503 = "modelops_requests_total{code=\"503\",model=\"iris\",protocol=\"v1\",version=\""
                     + server.server.modelVersion() + "\"}";
             try (Socket first = stalled(server.server.port()); Socket second = stalled(server.server.port())) {
                 TestServer.Reply refused = null;
-                for (int attempt = 0; attempt < 200 && refused == null; attempt++) { // until both are dispatched
+                for (int attempt = 0; attempt < 500 && refused == null; attempt++) { // until both are dispatched
                     TestServer.Reply reply = server.post("/v1/models/iris:predict", "{\"instances\": [" + InferenceApiTest.SETOSA + "]}");
                     if (reply.status() == 503) {
                         refused = reply;
@@ -154,13 +154,25 @@ class HostileClientsTest {
                 assertThat(server.metric(code503)).isGreaterThanOrEqualTo(1);
                 assertThat(server.get("/v2/health/ready").status()).as("health needs no permit").isEqualTo(200);
                 assertThat(server.get("/metrics").status()).isEqualTo(200);
-                for (Socket socket : List.of(first, second)) {
+                for (Socket socket : List.of(first, second)) { // the rest of their bodies: 99 spaces after '{'
+                    socket.getOutputStream().write(" ".repeat(99).getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
                     String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
-                    assertThat(answer).isEqualTo("HTTP/1.1 408");
+                    assertThat(answer).isEqualTo("HTTP/1.1 400"); // '{' and spaces: not JSON, but read and answered
                 }
             }
             TestServer.Reply after = server.post("/v1/models/iris:predict", "{\"instances\": [" + InferenceApiTest.SETOSA + "]}");
             assertThat(after.status()).as("permits come back").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotArriveWithinTheReadTimeoutIs408() throws Exception {
+        try (TestServer server = new TestServer(small(Duration.ofSeconds(1), 64, -1)); Socket slow = stalled(server.server.port())) {
+            String answer = new String(slow.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("the request body did not arrive within 1000 ms "
+                    + "(--read-timeout); 1 bytes came");
+            assertThat(server.get("/v2/health/ready").status()).isEqualTo(200);
         }
     }
 
@@ -184,6 +196,24 @@ class HostileClientsTest {
             assertThat(server.get("/v2/health/ready").status()).isEqualTo(200);
             assertThat(server.post("/v1/models/iris:predict", "{\"instances\": [" + InferenceApiTest.SETOSA + "]}")
                     .status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void rowsPerRequestAreBoundedByWhatTheHeapCanAnswer() throws Exception {
+        assertThat(ServerConfig.rowLimit(256L << 20)).isEqualTo(8192);
+        assertThat(ServerConfig.of(TestBundles.iris()).withMaxRows(5).rowLimit()).isEqualTo(5);
+        try (TestServer server = new TestServer(ServerConfig.of(TestBundles.iris()).withMaxRows(2))) {
+            String three = "{\"instances\": [" + String.join(",", java.util.Collections.nCopies(3, InferenceApiTest.SETOSA)) + "]}";
+            TestServer.Reply v1 = server.post("/v1/models/iris:predict", three);
+            assertThat(v1.status()).isEqualTo(413);
+            assertThat(v1.error()).isEqualTo("the request has 3 rows; this server answers at most 2 per request "
+                    + "(--max-rows; by default what the heap can answer at once); split it");
+            TestServer.Reply v2 = server.post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": "
+                    + "\"FP64\", \"shape\": [3, 4], \"data\": [5.1, 3.5, 1.4, 0.2, 5.1, 3.5, 1.4, 0.2, 5.1, 3.5, 1.4, 0.2]}]}");
+            assertThat(v2.status()).isEqualTo(413);
+            assertThat(server.post("/v1/models/iris:predict", "{\"instances\": [" + InferenceApiTest.SETOSA + ","
+                    + InferenceApiTest.SETOSA + "]}").status()).isEqualTo(200);
         }
     }
 }

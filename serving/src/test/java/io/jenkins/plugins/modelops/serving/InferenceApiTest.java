@@ -246,7 +246,7 @@ class InferenceApiTest {
         ServerConfig config = ServerConfig.of(TestBundles.iris());
         config = new ServerConfig(config.bundle(), config.host(), 0, "bench", null, null, null, config.shutdownGrace(),
                 config.maxBodyBytes(), false, 10, config.feedbackTtl(), 1.0, true, 16, null, false, null,
-                java.time.Duration.ofSeconds(10), 64, -1);
+                java.time.Duration.ofSeconds(10), 64, -1, 0);
         try (TestServer bench = new TestServer(config)) {
             TestServer.Reply reply = bench.post("/v2/noop", "{\"instances\": [" + SETOSA + "]}");
             assertThat(reply.status()).isEqualTo(200);

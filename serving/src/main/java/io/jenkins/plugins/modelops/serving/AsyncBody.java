@@ -52,9 +52,11 @@ final class AsyncBody implements Runnable {
                 return;
             }
             if (Content.Chunk.isFailure(chunk)) {
-                // The client stopped sending (idle timeout) or went away: its fault, not the server's.
-                done.completeExceptionally(new HttpError(408, "could not read the whole request body: "
-                        + chunk.getFailure()));
+                // A malformed body (a bad chunk) is the client's 400; one that stopped coming (idle timeout, the
+                // client went away) a 408: either way the client's fault, not the server's.
+                Throwable failure = chunk.getFailure();
+                int status = failure instanceof org.eclipse.jetty.http.HttpException http ? http.getCode() : 408;
+                done.completeExceptionally(new HttpError(status, "could not read the whole request body: " + failure));
                 return;
             }
             ByteBuffer buffer = chunk.getByteBuffer();

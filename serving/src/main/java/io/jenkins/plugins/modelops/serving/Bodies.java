@@ -17,12 +17,36 @@ final class Bodies {
     static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // so a NaN is reported by feature, not as a parse error
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // Bytes after the JSON object are an error, not ignored (the binary extension declares its JSON's length).
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             // Numbers dominate the bodies: Jackson's fast (exact) double parser and writer.
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .build();
 
     private Bodies() {
+    }
+
+    /** Whether a Content-Encoding is one this server decodes: none ({@code identity}) or gzip, as tritonclient sends. */
+    static boolean knownEncoding(String encoding) {
+        return encoding.equalsIgnoreCase("identity") || encoding.equalsIgnoreCase("gzip");
+    }
+
+    /** The body decoded as its Content-Encoding says (null: none), within {@code limit} bytes decoded. */
+    static byte[] decode(byte[] body, String encoding, long limit) {
+        if (encoding == null || !encoding.equalsIgnoreCase("gzip")) {
+            return body;
+        }
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            byte[] decoded = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (decoded.length > limit) {
+                throw new HttpError(413, "the gzip request body decodes to over the limit of " + limit
+                        + " bytes (--max-body-bytes); send fewer instances per request");
+            }
+            return decoded;
+        } catch (IOException e) {
+            throw Requests.bad("the request body is not valid gzip (Content-Encoding: gzip): " + e.getMessage());
+        }
     }
 
     /** {@code bytes}, refused with a 400 if empty. */

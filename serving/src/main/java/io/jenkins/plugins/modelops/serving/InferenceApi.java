@@ -120,7 +120,8 @@ final class InferenceApi extends Handler.Abstract {
                 Reply reply = failure != null ? answer(method, path, () -> {
                     throw failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
-                }) : answer(method, path, () -> dispatch(route, request, body));
+                }) : answer(method, path, () -> dispatch(route, request, Bodies.decode(body,
+                        request.getHeaders().get(HttpHeader.CONTENT_ENCODING), config.maxBodyBytes())));
                 finish(route, method, path, start, reply, response, callback);
             } finally {
                 permits.release();
@@ -157,7 +158,8 @@ final class InferenceApi extends Handler.Abstract {
             Callback callback) {
         // Counted before the response leaves, so a client that has its answer also sees it counted.
         long nanos = System.nanoTime() - start;
-        if (route != null && route.endpoint().protocol != null) {
+        // A request for a model not served here is not counted under the served model's labels.
+        if (route != null && route.endpoint().protocol != null && (route.model() == null || serves(route.model()))) {
             metrics.request(route.endpoint().protocol, reply.status());
             if (route.endpoint() != Endpoint.FEEDBACK) {
                 metrics.duration(nanos);
@@ -190,13 +192,23 @@ final class InferenceApi extends Handler.Abstract {
                     + "/v2/models/" + name + "/ready) and /metrics only; inference and feedback are on port "
                     + config.port());
         }
-        if (!endpoint.method.equals(method)) {
-            response.getHeaders().put(HttpHeader.ALLOW, endpoint.method);
-            throw new HttpError(405, "method " + method + " is not allowed on " + Request.getPathInContext(request)
-                    + "; use " + endpoint.method);
-        }
         if (route.model() != null) {
             checkModel(route.model());
+        }
+        boolean get = endpoint.method.equals("GET");
+        if (!endpoint.method.equals(method) && !(get && method.equals("HEAD"))) {
+            String allowed = get ? "GET, HEAD" : endpoint.method;
+            response.getHeaders().put(HttpHeader.ALLOW, allowed);
+            throw new HttpError(405, "method " + method + " is not allowed on " + Request.getPathInContext(request)
+                    + "; use " + allowed);
+        }
+        if (endpoint == Endpoint.EXPLAIN) {
+            throw new HttpError(501, "explanations (:explain) are not implemented by this server; use :predict");
+        }
+        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+        if (endpoint.takesBody && encoding != null && !Bodies.knownEncoding(encoding)) {
+            throw new HttpError(415, "Content-Encoding '" + encoding + "' is not supported; send the body as it is "
+                    + "(identity) or gzip");
         }
         if (endpoint == Endpoint.FEEDBACK) {
             // Before the body is read: a client without the token costs no reading or parsing.
@@ -251,8 +263,14 @@ final class InferenceApi extends Handler.Abstract {
                 var root = Bodies.json(Bodies.nonEmpty(body));
                 return feedback.feedback(model(), root);
             }
-            default: throw new IllegalStateException(endpoint.name());
+            default: throw new IllegalStateException(endpoint.name()); // EXPLAIN is answered by check()
         }
+    }
+
+    private boolean serves(String requested) {
+        int versions = requested.indexOf("/versions/");
+        return versions < 0 ? requested.equals(name) : requested.substring(0, versions).equals(name)
+                && requested.substring(versions + "/versions/".length()).equals(version);
     }
 
     private void checkModel(String requested) {

@@ -27,7 +27,8 @@ final class ModelMetadata {
             if (feature.isNumeric()) {
                 parameters.put("min", feature.min()).put("max", feature.max());
             } else {
-                parameters.put("categories", String.join(",", feature.categories()));
+                ArrayNode categories = parameters.putArray("categories");
+                feature.categories().forEach(categories::add);
             }
         }
         ArrayNode outputs = out.putArray("outputs");
@@ -37,7 +38,8 @@ final class ModelMetadata {
             ArrayNode shape = tensor.putArray("shape").add(-1);
             if (output == Output.SCORES) {
                 shape.add(classes.size());
-                tensor.putObject("parameters").put("classes", String.join(",", classes));
+                ArrayNode names = tensor.putObject("parameters").putArray("classes");
+                classes.forEach(names::add);
             }
         }
         ObjectNode parameters = out.putObject("parameters").put("model_id", bundle.manifest().modelId())

@@ -108,6 +108,7 @@ public final class ModelServer implements AutoCloseable {
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(api);
         jetty.setHandler(graceful);
+        jetty.setErrorHandler(new JsonErrors());
         jetty.setStopTimeout(config.shutdownGrace().toMillis());
         jetty.setStopAtShutdown(false);
         jetty.start();

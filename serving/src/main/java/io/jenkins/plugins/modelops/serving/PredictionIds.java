@@ -95,6 +95,12 @@ final class PredictionIds {
             return new String(text, StandardCharsets.US_ASCII);
         }
 
+        /** Puts row {@code row}'s id, as ASCII, into {@code out}. */
+        void put(int row, ByteBuffer out) {
+            sign(row);
+            out.put(text);
+        }
+
         /** Writes the ids of rows {@code from} to {@code to} as JSON strings (base64url: nothing to escape). */
         void write(JsonGenerator out, int from, int to) throws IOException {
             for (int row = from; row < to; row++) {

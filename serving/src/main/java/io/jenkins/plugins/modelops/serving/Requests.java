@@ -230,7 +230,7 @@ final class Requests {
             throw bad(where + " has no 'data' array (nor parameters.binary_data_size for binary data)");
         }
         Values values = new Values(type.equals(Tensors.BYTES), (int) Math.min(size, 1 << 16));
-        flatten(data, values, where, type);
+        flatten(data, values, where, type, shape);
         if (values.count != size) {
             throw bad(where + " has shape " + shape(shape) + " (" + size + " values) but " + values.count
                     + " values in 'data'");
@@ -272,19 +272,53 @@ final class Requests {
         }
     }
 
-    private static void flatten(JsonNode data, Values into, String where, String type) {
+    /**
+     * The values of {@code data}: flat (row-major), or nested exactly as {@code shape} says; nesting that contradicts
+     * the shape is refused, as is a value its datatype cannot hold (INT64 6.3, UINT8 300), as on the binary path.
+     */
+    private static void flatten(JsonNode data, Values into, String where, String type, long[] shape) {
+        boolean nested = false;
         for (JsonNode element : data) {
-            if (element.isArray()) {
-                flatten(element, into, where, type);
-                continue;
-            }
-            Object value = value(element);
-            if (type.equals(Tensors.BYTES) ? !(value instanceof String) : !(value instanceof Number)) {
-                throw bad(where + ": data[" + into.count + "] is " + kind(element) + ", but datatype " + type
-                        + " holds " + (type.equals(Tensors.BYTES) ? "strings" : "numbers"));
-            }
-            into.add(value);
+            nested |= element.isArray();
         }
+        if (nested) {
+            nested(data, 0, into, where, type, shape);
+        } else {
+            for (JsonNode element : data) {
+                add(element, into, where, type);
+            }
+        }
+    }
+
+    private static void nested(JsonNode node, int depth, Values into, String where, String type, long[] shape) {
+        if (depth >= shape.length || node.size() != shape[depth]) {
+            throw bad(where + ": 'data' nests an array of " + node.size() + " values at depth " + depth + ", but the "
+                    + "shape is " + shape(shape) + "; give the values flat in row-major order or nested as the shape");
+        }
+        for (JsonNode element : node) {
+            if (element.isArray() != (depth < shape.length - 1)) {
+                throw bad(where + ": 'data' nests " + (element.isArray() ? "deeper" : "less deeply") + " than its "
+                        + "shape " + shape(shape) + "; give the values flat in row-major order or nested as the shape");
+            }
+            if (element.isArray()) {
+                nested(element, depth + 1, into, where, type, shape);
+            } else {
+                add(element, into, where, type);
+            }
+        }
+    }
+
+    private static void add(JsonNode element, Values into, String where, String type) {
+        Object value = value(element);
+        if (type.equals(Tensors.BYTES) ? !(value instanceof String) : !(value instanceof Number)) {
+            throw bad(where + ": data[" + into.count + "] is " + kind(element) + ", but datatype " + type
+                    + " holds " + (type.equals(Tensors.BYTES) ? "strings" : "numbers"));
+        }
+        if (value instanceof Number && !Tensors.holds(type, element)) {
+            throw bad(where + ": data[" + into.count + "] is " + kind(element) + ", which datatype " + type
+                    + " cannot hold" + Tensors.range(type));
+        }
+        into.add(value);
     }
 
     /** Refuses a request of more rows than the server answers or than {@link #MAX_CELLS} allow, before encoding any. */

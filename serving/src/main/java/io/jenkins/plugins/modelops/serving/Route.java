@@ -3,12 +3,16 @@ package io.jenkins.plugins.modelops.serving;
 /** Where a request path leads: an endpoint and, for per-model endpoints, the model (with any /versions/V) named. */
 record Route(Endpoint endpoint, String model) {
 
+    /** A model name as a path segment: no '/', ':' or nothing. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[^/:]+");
+    private static final java.util.regex.Pattern MODEL_PATH = java.util.regex.Pattern.compile("[^/:]+(/versions/[^/]+)?");
+
     /** The endpoints; {@code protocol} is the metrics label of counted ones (inference and feedback), else null. */
     enum Endpoint {
         LIVE("GET", null, true), READY("GET", null, true), SERVER("GET", null, false), MODEL("GET", null, false),
         MODEL_READY("GET", null, true), INFER("POST", "v2", false), PREDICT("POST", "v1", false),
         FEEDBACK("POST", "feedback", false), V1_MODELS("GET", null, false), V1_MODEL("GET", null, true),
-        METRICS("GET", null, true), NOOP("POST", null, false);
+        METRICS("GET", null, true), NOOP("POST", null, false), EXPLAIN("POST", null, false);
 
         final String method;
         final String protocol;
@@ -46,18 +50,20 @@ record Route(Endpoint endpoint, String model) {
                 endpoint = Endpoint.MODEL_READY;
                 rest = rest.substring(0, rest.length() - "/ready".length());
             }
-            // /v2/models/{name}/versions/{version}/...: the version is checked with the name.
-            return rest.isEmpty() ? null : new Route(endpoint, rest);
+            // NAME or NAME/versions/VERSION: the version is checked with the name. Anything else names no endpoint.
+            return MODEL_PATH.matcher(rest).matches() ? new Route(endpoint, rest) : null;
         }
         if (path.startsWith("/v1/models/")) {
             String rest = path.substring("/v1/models/".length());
-            if (rest.endsWith(":predict")) {
-                return new Route(Endpoint.PREDICT, rest.substring(0, rest.length() - ":predict".length()));
+            for (Endpoint endpoint : new Endpoint[] {Endpoint.PREDICT, Endpoint.EXPLAIN, Endpoint.FEEDBACK}) {
+                String suffix = endpoint == Endpoint.FEEDBACK ? "/feedback" : endpoint == Endpoint.PREDICT ? ":predict"
+                        : ":explain";
+                if (rest.endsWith(suffix)) {
+                    String model = rest.substring(0, rest.length() - suffix.length());
+                    return NAME.matcher(model).matches() ? new Route(endpoint, model) : null;
+                }
             }
-            if (rest.endsWith("/feedback")) {
-                return new Route(Endpoint.FEEDBACK, rest.substring(0, rest.length() - "/feedback".length()));
-            }
-            return rest.isEmpty() || rest.contains("/") ? null : new Route(Endpoint.V1_MODEL, rest);
+            return NAME.matcher(rest).matches() ? new Route(Endpoint.V1_MODEL, rest) : null;
         }
         return null;
     }

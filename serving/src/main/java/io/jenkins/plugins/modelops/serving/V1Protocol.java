@@ -20,9 +20,11 @@ final class V1Protocol {
 
     Reply predict(LoadedModel model, JsonNode root) throws IOException {
         Predictor predictor = model.predictor();
-        List<double[]> rows = model.requests().instances(root, "instances");
+        // KServe's own server takes "inputs" as well as "instances".
+        String field = !root.has("instances") && root.has("inputs") ? "inputs" : "instances";
+        List<double[]> rows = model.requests().instances(root, field);
         Predictions results = predictor.predict(rows);
-        OutputCheck.finite(predictor, rows, results, row -> "instances[" + row + "]");
+        OutputCheck.finite(predictor, rows, results, row -> field + "[" + row + "]");
         // The hot path: streamed with Jackson's generator, no tree per prediction.
         Reply.Body bytes = new Reply.Body(64 + 160 * results.size());
         try (JsonGenerator out = Bodies.JSON.createGenerator(bytes)) {

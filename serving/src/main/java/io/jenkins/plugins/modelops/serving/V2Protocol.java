@@ -64,8 +64,10 @@ final class V2Protocol {
         OutputCheck.finite(predictor, rows, results, row -> "row " + row);
         PredictionIds.Batch predictionIds = ids.remember(predictor, results);
         JsonNode requestId = root.get("id");
-        String id = requestId != null && requestId.isTextual() ? requestId.asText() : predictionIds.requestId();
-        return reply(predictor, id, predictionIds, results, outputs);
+        if (requestId != null && !requestId.isTextual() && !requestId.isNumber()) {
+            throw Requests.bad("'id' is " + Requests.kind(requestId) + "; a request id is a string (or a number)");
+        }
+        return reply(predictor, requestId, predictionIds, results, outputs);
     }
 
     /** An output to return, and whether as binary data (the binary tensor data extension) or in JSON. */
@@ -116,7 +118,7 @@ final class V2Protocol {
     }
 
     /** The v2 response, streamed: JSON header, then the binary outputs' bytes in the order of the header. */
-    private Reply reply(Predictor predictor, String id, PredictionIds.Batch predictionIds, Predictions results,
+    private Reply reply(Predictor predictor, JsonNode id, PredictionIds.Batch predictionIds, Predictions results,
             List<Requested> outputs) throws IOException {
         int n = results.size();
         List<String> classes = predictor.classes();
@@ -125,7 +127,7 @@ final class V2Protocol {
         int binarySize = 0;
         for (Requested requested : outputs) {
             if (requested.binary) {
-                byte[] binary = binaryOutput(predictor, requested.output, results);
+                byte[] binary = binaryOutput(predictor, requested.output, results, predictionIds);
                 binaries.put(requested.output, binary);
                 binarySize += binary.length;
             }
@@ -136,12 +138,15 @@ final class V2Protocol {
             out.writeStartObject();
             out.writeStringField("model_name", name);
             out.writeStringField("model_version", version);
-            out.writeStringField("id", id);
-            out.writeObjectFieldStart("parameters");
-            out.writeArrayFieldStart("prediction_ids");
-            predictionIds.write(out, 0, predictionIds.count());
-            out.writeEndArray();
-            out.writeEndObject();
+            // The request's id as given, a number too; one of ours without.
+            if (id == null) {
+                out.writeStringField("id", predictionIds.requestId());
+            } else if (id.isTextual()) {
+                out.writeStringField("id", id.asText());
+            } else {
+                out.writeFieldName("id");
+                out.writeNumber(id.asText());
+            }
             out.writeArrayFieldStart("outputs");
             for (Requested requested : outputs) {
                 Output output = requested.output;
@@ -167,7 +172,7 @@ final class V2Protocol {
                 }
                 if (binary == null) {
                     out.writeArrayFieldStart("data");
-                    writeData(out, output, results);
+                    writeData(out, output, results, predictionIds);
                     out.writeEndArray();
                 }
                 out.writeEndObject();
@@ -188,7 +193,8 @@ final class V2Protocol {
         return new Reply(200, "application/octet-stream", bytes.contents(), jsonLength);
     }
 
-    private static void writeData(JsonGenerator out, Output output, Predictions results) throws IOException {
+    private static void writeData(JsonGenerator out, Output output, Predictions results, PredictionIds.Batch ids)
+            throws IOException {
         switch (output) {
             case LABEL -> {
                 for (int i = 0; i < results.size(); i++) {
@@ -205,11 +211,21 @@ final class V2Protocol {
                     out.writeNumber(value);
                 }
             }
+            case PREDICTION_IDS -> ids.write(out, 0, ids.count());
         }
     }
 
     /** One output's values as binary tensor data: little-endian FP64, or BYTES as a uint32 length and UTF-8. */
-    private static byte[] binaryOutput(Predictor predictor, Output output, Predictions results) {
+    private static byte[] binaryOutput(Predictor predictor, Output output, Predictions results,
+            PredictionIds.Batch ids) {
+        if (output == Output.PREDICTION_IDS) {
+            ByteBuffer data = ByteBuffer.allocate((4 + PredictionIds.LENGTH) * ids.count()).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < ids.count(); i++) {
+                data.putInt(PredictionIds.LENGTH);
+                ids.put(i, data);
+            }
+            return data.array();
+        }
         if (output == Output.LABEL) {
             List<String> classes = predictor.classes();
             byte[][] encoded = new byte[classes.size()][];

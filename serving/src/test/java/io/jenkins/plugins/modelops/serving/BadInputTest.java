@@ -137,7 +137,7 @@ class BadInputTest {
         assertThat(reply.error()).isEqualTo("method GET is not allowed on /v1/models/iris:predict; use POST");
         TestServer.Reply post = iris.post("/v2/health/ready", "{}");
         assertThat(post.status()).isEqualTo(405);
-        assertThat(post.response().headers().firstValue("Allow")).hasValue("GET");
+        assertThat(post.response().headers().firstValue("Allow")).hasValue("GET, HEAD");
     }
 
     @Test

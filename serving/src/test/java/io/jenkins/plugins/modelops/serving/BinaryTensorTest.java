@@ -99,12 +99,17 @@ class BinaryTensorTest {
         assertThat(label.get("parameters").get("binary_data_size").asInt()).isEqualTo(4 + 6 + 4 + 9);
         assertThat(scores.get("parameters").get("binary_data_size").asInt()).isEqualTo(6 * 8);
         assertThat(scores.get("parameters").get("classes").asText()).isEqualTo("setosa,versicolor,virginica");
-        assertThat(reply.json().get("parameters").get("prediction_ids")).hasSize(2);
+        JsonNode ids = reply.json().get("outputs").get(2);
+        assertThat(ids.get("name").asText()).isEqualTo("prediction_ids");
+        assertThat(ids.get("datatype").asText()).isEqualTo("BYTES");
+        assertThat(ids.get("parameters").get("binary_data_size").asInt()).isEqualTo(2 * (4 + PredictionIds.LENGTH));
+        assertThat(reply.json().has("parameters")).as("prediction_ids left parameters").isFalse();
         assertThat(readStrings(reply.data(), 2)).containsExactly("setosa", "virginica");
         JsonNode jsonScores = viaJson.get("outputs").get(1).get("data");
         for (int i = 0; i < 6; i++) {
             assertThat(reply.data().getDouble()).isEqualTo(jsonScores.get(i).asDouble());
         }
+        assertThat(readStrings(reply.data(), 2)).allMatch(id -> id.length() == PredictionIds.LENGTH);
         assertThat(reply.data().hasRemaining()).isFalse();
     }
 
@@ -181,7 +186,7 @@ class BinaryTensorTest {
                 + "\"shape\": [2, 4], \"data\": null, \"parameters\": {\"binary_data_size\": 64}}], \"outputs\": []}",
                 fp64(TWO_ROWS));
         assertThat(reply.status()).as(reply.json().toString()).isEqualTo(200);
-        assertThat(reply.json().get("outputs")).hasSize(2);
+        assertThat(reply.json().get("outputs")).hasSize(3);
         assertThat(reply.json().get("outputs").get(0).get("data").toString()).isEqualTo("[\"setosa\",\"virginica\"]");
     }
 

@@ -46,7 +46,7 @@ class ConcurrencyTest {
                         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
                         JsonNode out = reply.json();
                         String id = i % 2 == 0 ? out.get("predictions").get(0).get("id").asText()
-                                : out.get("parameters").get("prediction_ids").get(0).asText();
+                                : TestServer.output(out, "prediction_ids").get("data").get(0).asText();
                         assertThat(ids.add(id)).as("unique id").isTrue();
                         TestServer.Reply feedback = server.post("/v1/models/" + name + "/feedback",
                                 "{\"id\": \"" + id + "\", \"label\": \"" + (i % 4 == 0 ? "setosa" : "versicolor") + "\"}");

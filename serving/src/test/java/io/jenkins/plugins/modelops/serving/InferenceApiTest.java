@@ -66,8 +66,10 @@ class InferenceApiTest {
         assertThat(meta.get("inputs")).hasSize(4);
         assertThat(meta.get("inputs").get(0).get("name").asText()).isEqualTo("sepal_length");
         assertThat(meta.get("inputs").get(0).get("datatype").asText()).isEqualTo("FP64");
-        assertThat(meta.get("outputs").get(1).get("parameters").get("classes").asText())
-                .isEqualTo("setosa,versicolor,virginica");
+        assertThat(meta.get("outputs").get(1).get("parameters").get("classes").toString())
+                .isEqualTo("[\"setosa\",\"versicolor\",\"virginica\"]");
+        assertThat(meta.get("outputs").get(2).get("name").asText()).isEqualTo("prediction_ids");
+        assertThat(meta.get("outputs").get(2).get("datatype").asText()).isEqualTo("BYTES");
         assertThat(meta.get("parameters").get("algorithm").asText()).isEqualTo("logistic");
         assertThat(meta.get("parameters").get("kernel").asText()).isEqualTo("linear");
         JsonNode regression = courses.get("/v2/models/courses").json();
@@ -98,7 +100,7 @@ class InferenceApiTest {
         String body = "{\"id\": \"req-1\", \"inputs\": ["
                 + "{\"name\": \"sepal_length\", \"datatype\": \"FP64\", \"shape\": [2, 1], \"data\": [5.1, 7.7]},"
                 + "{\"name\": \"sepal_width\", \"datatype\": \"FP64\", \"shape\": [2], \"data\": [3.5, 3.0]},"
-                + "{\"name\": \"petal_length\", \"datatype\": \"FP32\", \"shape\": [2], \"data\": [[1.4], [6.1]]},"
+                + "{\"name\": \"petal_length\", \"datatype\": \"FP32\", \"shape\": [2, 1], \"data\": [[1.4], [6.1]]},"
                 + "{\"name\": \"petal_width\", \"datatype\": \"FP64\", \"shape\": [2], \"data\": [0.2, 2.3]}]}";
         TestServer.Reply reply = iris.post("/v2/models/iris/infer", body);
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
@@ -106,7 +108,7 @@ class InferenceApiTest {
         assertThat(out.get("model_name").asText()).isEqualTo("iris");
         assertThat(out.get("model_version").asText()).isEqualTo(iris.server.modelVersion());
         assertThat(out.get("id").asText()).isEqualTo("req-1");
-        assertThat(out.get("parameters").get("prediction_ids")).hasSize(2);
+        assertThat(TestServer.output(out, "prediction_ids").get("data")).hasSize(2);
         JsonNode label = out.get("outputs").get(0);
         assertThat(label.get("name").asText()).isEqualTo("label");
         assertThat(label.get("datatype").asText()).isEqualTo("BYTES");
@@ -170,7 +172,8 @@ class InferenceApiTest {
     @Test
     void v2PredictionIdsTakeFeedbackToo() throws Exception {
         String body = "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", \"shape\": [1, 4], \"data\": [5.1, 3.5, 1.4, 0.2]}]}";
-        String id = iris.post("/v2/models/iris/infer", body).json().get("parameters").get("prediction_ids").get(0).asText();
+        String id = TestServer.output(iris.post("/v2/models/iris/infer", body).json(), "prediction_ids").get("data").get(0)
+                .asText();
         assertThat(iris.post("/v1/models/iris/feedback", "{\"id\": \"" + id + "\", \"label\": \"setosa\"}").status())
                 .isEqualTo(200);
     }

@@ -123,9 +123,9 @@ class PredictionIdsTest {
             assertThat(onB.json().get("outcome").asText()).isEqualTo("correct");
             assertThat(b.post("/v1/models/iris/feedback", "{\"id\": \"" + virginica + "\", \"label\": \"virginica\"}")
                     .status()).isEqualTo(404);
-            String v2 = b.post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", "
-                    + "\"shape\": [1, 4], \"data\": [5.1, 3.5, 1.4, 0.2]}]}").json().get("parameters")
-                    .get("prediction_ids").get(0).asText();
+            String v2 = TestServer.output(b.post("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": "
+                    + "\"FP64\", \"shape\": [1, 4], \"data\": [5.1, 3.5, 1.4, 0.2]}]}").json(), "prediction_ids")
+                    .get("data").get(0).asText();
             assertThat(a.post("/v1/models/iris/feedback", "{\"id\": \"" + v2 + "\", \"label\": \"versicolor\"}").json()
                     .get("outcome").asText()).isEqualTo("incorrect");
             // A server with its own per-process key cannot tell the id from a forgery.

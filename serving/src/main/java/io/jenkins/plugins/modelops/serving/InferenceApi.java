@@ -45,6 +45,7 @@ final class InferenceApi extends Handler.Abstract {
     private volatile boolean stopping;
     private volatile Connector adminConnector;
     private final Semaphore permits;
+    private final KernelCheck kernelCheck;
 
     InferenceApi(ServerConfig config, ModelBundle bundle, ServingMetrics metrics, JsonLog log) {
         this.config = config;
@@ -55,17 +56,33 @@ final class InferenceApi extends Handler.Abstract {
         this.log = log;
         PredictionIds ids = new PredictionIds(metrics, config.idKey(), name, version, bundle.manifest().modelId(),
                 config.feedbackTtl().toMillis(), config.feedbackCacheSize(), System::currentTimeMillis);
-        this.v1 = new V1Protocol(ids);
-        this.v2 = new V2Protocol(name, version, ids);
+        this.v1 = new V1Protocol(ids, this::sample);
+        this.v2 = new V2Protocol(name, version, ids, this::sample);
         this.feedback = new FeedbackScoring(metrics, ids);
         this.feedbackAccess = new FeedbackAccess(config);
         this.permits = new Semaphore(config.maxConcurrentRequests());
+        this.kernelCheck = new KernelCheck(config.kernelCheckRate(), metrics, log, this::kernelChanged);
         this.modelMetadata = Reply.bytes(ModelMetadata.of(bundle, name, version, config.strict(), null));
     }
 
     void ready(Predictor loaded) {
         this.modelMetadata = Reply.bytes(ModelMetadata.of(bundle, name, version, config.strict(), loaded.kernel()));
+        metrics.kernel(loaded.kernelId());
         this.model = LoadedModel.of(loaded, config.strict(), config.rowLimit());
+    }
+
+    /** After a live kernel check made the reference predict: the metadata and the info metric say so. */
+    private void kernelChanged() {
+        LoadedModel current = model;
+        if (current != null) {
+            modelMetadata = Reply.bytes(ModelMetadata.of(bundle, name, version, config.strict(),
+                    current.predictor().kernel()));
+            metrics.kernel(current.predictor().kernelId());
+        }
+    }
+
+    KernelCheck kernelCheck() {
+        return kernelCheck;
     }
 
     void stopping() {
@@ -82,6 +99,11 @@ final class InferenceApi extends Handler.Abstract {
 
     String version() {
         return version;
+    }
+
+    /** Offers a request's predictions to the live kernel check. */
+    private void sample(Predictor predictor, java.util.List<double[]> rows, Predictions results) {
+        kernelCheck.sample(predictor, rows, results);
     }
 
     /** The admin port's connector (health and metrics only), or null when there is none. */

@@ -191,6 +191,7 @@ public final class ModelServer implements AutoCloseable {
             log.warn("grace_expired", "requests still in flight after the " + config.shutdownGrace().toMillis()
                     + " ms grace were cut off", "grace_ms", config.shutdownGrace().toMillis());
         }
+        api.kernelCheck().close();
         log.info("stopped", "stopped", "stop_ms", (System.nanoTime() - t0) / 1_000_000);
     }
 

@@ -98,6 +98,10 @@ public final class ServeOptions {
             description = "most rows per request, more get 413 (default 0: the heap / 32 KiB, 8192 rows in 256 MiB)")
     int maxRows;
 
+    @Option(names = "--kernel-check-rate", defaultValue = "0.001", paramLabel = "RATE",
+            description = "share of served rows a compiled kernel is checked on against Tribuo in the background (default 0.001)")
+    double kernelCheckRate;
+
     /** The variable that holds the prediction id key itself. */
     public static final String ID_KEY_VARIABLE = "MODELOPS_ID_KEY";
 
@@ -115,7 +119,8 @@ public final class ServeOptions {
                 noopEndpoint, maxThreads, secret("--feedback-token-file", feedbackTokenFile, FEEDBACK_TOKEN_VARIABLE,
                 environment), openFeedback,
                 secret("--id-key-file", idKeyFile, ID_KEY_VARIABLE, environment), duration("--read-timeout", readTimeout),
-                maxConcurrentRequests, adminPort == null ? -1 : adminPort, maxRows);
+                maxConcurrentRequests, adminPort == null ? -1 : adminPort, maxRows,
+                kernelCheckRate);
     }
 
     /** A secret from its file flag or its variable; both at once is a mistake worth stopping for. */

@@ -25,13 +25,14 @@ import java.time.Duration;
  * @param maxConcurrentRequests inference and feedback requests at once, reading included (503 with Retry-After over)
  * @param adminPort a second port answering health and metrics only, on its own threads; -1 for none
  * @param maxRows most rows per request; 0 for what the heap can answer ({@link #rowLimit})
+ * @param kernelCheckRate share of served rows a compiled kernel is checked on against its reference (0: none)
  */
 public record ServerConfig(Path bundle, String host, int port, String name, String version, Path tlsCert,
                            Path tlsKey, Duration shutdownGrace, long maxBodyBytes, boolean strict,
                            int feedbackCacheSize, Duration feedbackTtl, double requestLogSample,
                            boolean noopEndpoint, int maxThreads, Secret feedbackToken, boolean openFeedback,
                            Secret idKey, Duration readTimeout, int maxConcurrentRequests, int adminPort,
-                           int maxRows) {
+                           int maxRows, double kernelCheckRate) {
 
     public ServerConfig {
         if (bundle == null) {
@@ -73,6 +74,9 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
             throw new InvalidInputException("--admin-port " + adminPort + " is not a TCP port other than --port "
                     + "(0-65535; 0 picks a free one)");
         }
+        if (!(kernelCheckRate >= 0 && kernelCheckRate <= 1)) {
+            throw new InvalidInputException("--kernel-check-rate must be between 0 and 1: " + kernelCheckRate);
+        }
         if (maxRows < 0) {
             throw new InvalidInputException("--max-rows must not be negative (0: as the heap allows): " + maxRows);
         }
@@ -85,61 +89,67 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
     public static ServerConfig of(Path bundle) {
         return new ServerConfig(bundle, "127.0.0.1", 8080, null, null, null, null, Duration.ofSeconds(30),
                 8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200, null, false, null,
-                Duration.ofSeconds(10), 64, -1, 0);
+                Duration.ofSeconds(10), 64, -1, 0, 0.001);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(bundle, host, newPort, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
     }
 
     public ServerConfig withStrict(boolean newStrict) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 newStrict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
         return new ServerConfig(bundle, host, port, name, version, cert, key, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
     }
 
     public ServerConfig withLimits(long newMaxBodyBytes, int newFeedbackCacheSize, Duration newFeedbackTtl) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, newMaxBodyBytes,
                 strict, newFeedbackCacheSize, newFeedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
     }
 
     public ServerConfig withFeedbackAccess(Secret token, boolean open) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, token, open, idKey,
-                readTimeout, maxConcurrentRequests, adminPort, maxRows);
+                readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
     }
 
     public ServerConfig withIdKey(Secret key) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, key, readTimeout, maxConcurrentRequests, adminPort, maxRows);
+                openFeedback, key, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
     }
 
     public ServerConfig withHostileClientLimits(Duration newReadTimeout, int newMaxConcurrentRequests, int newAdminPort) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, idKey, newReadTimeout, newMaxConcurrentRequests, newAdminPort, maxRows);
+                openFeedback, idKey, newReadTimeout, newMaxConcurrentRequests, newAdminPort, maxRows, kernelCheckRate);
     }
 
     public ServerConfig withMaxRows(int rows) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, rows);
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, rows, kernelCheckRate);
+    }
+
+    public ServerConfig withKernelCheckRate(double rate) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, rate);
     }
 
     public ServerConfig withRequestLogSample(double rate) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, rate, noopEndpoint, maxThreads, feedbackToken, openFeedback,
-                idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows);
+                idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
     }
 
     /** Heap per row of a request's answer that the default row limit budgets: request tree, rows, response. */

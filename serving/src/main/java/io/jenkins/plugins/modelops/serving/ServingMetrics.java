@@ -55,6 +55,13 @@ public final class ServingMetrics {
             this.label = label;
         }
     }
+    private final String modelId;
+    private final String algorithm;
+    private final String task;
+    private final Gauge info;
+    private String kernel = "loading";
+    private final CounterDataPoint kernelChecks;
+    private final CounterDataPoint kernelMismatches;
     private final ConcurrentMap<String, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CounterDataPoint> predictionPoints = new ConcurrentHashMap<>();
 
@@ -97,12 +104,36 @@ public final class ServingMetrics {
                 squaredError[source.ordinal()] = squared.labelValues(model, version, source.label);
             }
         }
-        Gauge info = Gauge.builder().name("modelops_model_info")
-                .help("The served model: always 1, its identity in the labels")
-                .labelNames("model", "version", "model_id", "algorithm", "task").register(registry);
-        info.labelValues(model, version, modelId, algorithm, task).set(1);
+        this.modelId = modelId;
+        this.algorithm = algorithm;
+        this.task = task;
+        info = Gauge.builder().name("modelops_model_info")
+                .help("The served model: always 1, its identity in the labels, and the kernel that predicts (once loaded)")
+                .labelNames("model", "version", "model_id", "algorithm", "task", "kernel").register(registry);
+        info.labelValues(model, version, modelId, algorithm, task, "loading").set(1);
+        Counter checks = Counter.builder().name("modelops_kernel_checks_total")
+                .help("Served rows predicted again with the reference to check the compiled kernel (--kernel-check-rate)")
+                .labelNames("model", "version").register(registry);
+        kernelChecks = checks.labelValues(model, version);
+        kernelMismatches = Counter.builder().name("modelops_kernel_mismatches_total")
+                .help("Checked rows on which the compiled kernel disagreed with the reference (the reference then predicts)")
+                .labelNames("model", "version").register(registry).labelValues(model, version);
         // Heap, non-heap, buffer pools, GC, threads, classes, process RSS and CPU: the model's memory use.
         JvmMetrics.builder().register(registry);
+    }
+
+    /** The kernel that predicts, in {@code modelops_model_info} (one series: the previous one goes). */
+    public synchronized void kernel(String newKernel) {
+        info.remove(model, version, modelId, algorithm, task, kernel);
+        kernel = newKernel;
+        info.labelValues(model, version, modelId, algorithm, task, kernel).set(1);
+    }
+
+    public void kernelCheck(boolean mismatch) {
+        kernelChecks.inc();
+        if (mismatch) {
+            kernelMismatches.inc();
+        }
     }
 
     public void request(String protocol, int code) {

@@ -12,10 +12,17 @@ import java.util.List;
  */
 final class V1Protocol {
 
-    private final PredictionIds ids;
+    /** Where served predictions go besides the response: the live kernel check. */
+    interface Served {
+        void predicted(Predictor predictor, List<double[]> rows, Predictions results);
+    }
 
-    V1Protocol(PredictionIds ids) {
+    private final PredictionIds ids;
+    private final Served served;
+
+    V1Protocol(PredictionIds ids, Served served) {
         this.ids = ids;
+        this.served = served;
     }
 
     Reply predict(LoadedModel model, JsonNode root) throws IOException {
@@ -25,6 +32,7 @@ final class V1Protocol {
         List<double[]> rows = model.requests().instances(root, field);
         Predictions results = predictor.predict(rows);
         OutputCheck.finite(predictor, rows, results, row -> field + "[" + row + "]");
+        served.predicted(predictor, rows, results);
         // The hot path: streamed with Jackson's generator, no tree per prediction.
         Reply.Body bytes = new Reply.Body(64 + 160 * results.size());
         try (JsonGenerator out = Bodies.JSON.createGenerator(bytes)) {

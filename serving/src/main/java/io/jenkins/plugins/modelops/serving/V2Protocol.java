@@ -25,11 +25,13 @@ final class V2Protocol {
     private final String name;
     private final String version;
     private final PredictionIds ids;
+    private final V1Protocol.Served served;
 
-    V2Protocol(String name, String version, PredictionIds ids) {
+    V2Protocol(String name, String version, PredictionIds ids, V1Protocol.Served served) {
         this.name = name;
         this.version = version;
         this.ids = ids;
+        this.served = served;
     }
 
     /** An infer request's JSON and its binary tensor data (null if it has none). */
@@ -62,6 +64,7 @@ final class V2Protocol {
         List<double[]> rows = model.requests().inputs(root, body.binary());
         Predictions results = predictor.predict(rows);
         OutputCheck.finite(predictor, rows, results, row -> "row " + row);
+        served.predicted(predictor, rows, results);
         PredictionIds.Batch predictionIds = ids.remember(predictor, results);
         JsonNode requestId = root.get("id");
         if (requestId != null && !requestId.isTextual() && !requestId.isNumber()) {

@@ -232,7 +232,8 @@ class InferenceApiTest {
                 .contains("modelops_request_duration_seconds_bucket{model=\"iris\",version=\"" + v + "\",le=\"0.001\"}")
                 .contains("modelops_predictions_total{label=\"setosa\",model=\"iris\",version=\"" + v + "\"}")
                 .contains("modelops_feedback_total{model=\"iris\",outcome=\"correct\"")
-                .contains("modelops_model_info{algorithm=\"logistic\",model=\"iris\",model_id=\"")
+                .contains("modelops_model_info{algorithm=\"logistic\",kernel=\"linear\",model=\"iris\",model_id=\"")
+                .doesNotContain("kernel=\"loading\"")
                 .contains("jvm_memory_used_bytes{area=\"heap\"}")
                 .contains("jvm_gc_collection_seconds")
                 .contains("jvm_threads_current")
@@ -249,7 +250,7 @@ class InferenceApiTest {
         ServerConfig config = ServerConfig.of(TestBundles.iris());
         config = new ServerConfig(config.bundle(), config.host(), 0, "bench", null, null, null, config.shutdownGrace(),
                 config.maxBodyBytes(), false, 10, config.feedbackTtl(), 1.0, true, 16, null, false, null,
-                java.time.Duration.ofSeconds(10), 64, -1, 0);
+                java.time.Duration.ofSeconds(10), 64, -1, 0, 0.001);
         try (TestServer bench = new TestServer(config)) {
             TestServer.Reply reply = bench.post("/v2/noop", "{\"instances\": [" + SETOSA + "]}");
             assertThat(reply.status()).isEqualTo(200);

@@ -34,11 +34,15 @@ final class AsyncBody implements Runnable {
             return CompletableFuture.failedFuture(tooLarge(declared + " bytes; the limit is " + limit));
         }
         AsyncBody body = new AsyncBody(request, limit, declared);
-        Scheduler.Task timeout = request.getComponents().getScheduler().schedule(() -> body.done.completeExceptionally(
-                new HttpError(408, "the request body did not arrive within " + timeoutMillis + " ms (--read-timeout); "
-                        + Request.getContentBytesRead(request) + " bytes came")), timeoutMillis, TimeUnit.MILLISECONDS);
-        body.done.whenComplete((b, failure) -> timeout.cancel());
         body.run();
+        if (!body.done.isDone()) {
+            // Only for bodies still on their way: most arrive with their headers, and a timer per request would cost
+            // the scheduler's lock twice on the hot path.
+            Scheduler.Task timeout = request.getComponents().getScheduler().schedule(() -> body.done.completeExceptionally(
+                    new HttpError(408, "the request body did not arrive within " + timeoutMillis + " ms (--read-timeout); "
+                            + Request.getContentBytesRead(request) + " bytes came")), timeoutMillis, TimeUnit.MILLISECONDS);
+            body.done.whenComplete((b, failure) -> timeout.cancel());
+        }
         return body.done;
     }
 

@@ -17,19 +17,24 @@ import java.util.function.LongSupplier;
 
 /**
  * Self-contained prediction ids: each carries what feedback needs (the model, the time, the predicted class or value)
- * and an HMAC-SHA256 under a key the replicas share, so any replica with the key scores feedback for a prediction
+ * and a tag under a key the replicas share, so any replica with the key scores feedback for a prediction
  * another one made, and no server keeps predictions waiting for their ground truth. Without a shared key each process
  * draws its own, and only the process that made an id accepts it.
  *
  * <p>An id is 51 bytes in unpadded base64url (68 characters): a format byte, 8 bytes of the model's fingerprint
- * (SHA-256 of name, version and model id), 6 bytes of epoch milliseconds, the request's 8-byte nonce, the row
- * (4 bytes), the prediction (8 bytes: class index or the value's IEEE bits) and 16 bytes of the HMAC of all before.
+ * (SHA-256 of name, version and model id), 6 bytes of epoch milliseconds, the request's 8-byte nonce (together the
+ * request's header), the row (4 bytes), the prediction (8 bytes: class index or the value's IEEE bits) and a 16-byte
+ * tag. The tag is AES-128 of the row and prediction (one block) under the request's key, which is the first 16 bytes
+ * of HMAC-SHA256 of the header under the shared key: HMAC-SHA256 signs each request once, and AES, a pseudorandom
+ * permutation, authenticates each row's fixed-length block under that request's key. A batch of 1000 rows thus costs
+ * one HMAC and one bulk AES call (AES-NI) instead of 1000 HMACs, which had tripled the server's CPU per batch.
  * Predictions are counted here too, by class.
  */
 final class PredictionIds {
 
-    private static final byte FORMAT = 1;
-    private static final int SIGNED = 1 + 8 + 6 + 8 + 4 + 8;
+    private static final byte FORMAT = 2;
+    private static final int HEADER = 1 + 8 + 6 + 8;
+    private static final int SIGNED = HEADER + 4 + 8;
     private static final int TAG = 16;
     private static final int BYTES = SIGNED + TAG;
     static final int LENGTH = (BYTES * 4 + 2) / 3;
@@ -39,6 +44,13 @@ final class PredictionIds {
     private final ServingMetrics metrics;
     private final byte[] fingerprint;
     private final ThreadLocal<Mac> macs;
+    private static final ThreadLocal<javax.crypto.Cipher> AES = ThreadLocal.withInitial(() -> {
+        try {
+            return javax.crypto.Cipher.getInstance("AES/ECB/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e); // every JDK has AES
+        }
+    });
     private final long ttlMillis;
     private final LongSupplier clock;
     private final AnsweredIds answered;
@@ -68,8 +80,8 @@ final class PredictionIds {
         private final boolean classification;
         private final byte[] signed = new byte[BYTES];
         private final byte[] text = new byte[LENGTH];
-        private final byte[] tag = new byte[32];
         private final long nonce;
+        private byte[] tags; // the rows' tags, 16 bytes each, made at the first id written
 
         private Batch(Predictions results, boolean classification) {
             this.results = results;
@@ -110,18 +122,22 @@ final class PredictionIds {
         }
 
         private void sign(int row) {
-            ByteBuffer body = ByteBuffer.wrap(signed, 1 + 8 + 6 + 8, 12);
-            body.putInt(row).putLong(classification ? results.labelIndex(row)
-                    : Double.doubleToRawLongBits(results.value(row)));
-            Mac mac = macs.get();
-            mac.update(signed, 0, SIGNED);
-            try {
-                mac.doFinal(tag, 0); // into this batch's buffer: no allocation per row
-            } catch (javax.crypto.ShortBufferException e) {
-                throw new IllegalStateException(e); // 32 bytes is HMAC-SHA256's length
+            if (tags == null) {
+                byte[] blocks = new byte[TAG * results.size()];
+                ByteBuffer all = ByteBuffer.wrap(blocks);
+                for (int i = 0; i < results.size(); i++) {
+                    all.position(TAG * i);
+                    all.putInt(i).putLong(prediction(i));
+                }
+                tags = encrypt(requestKey(signed), blocks);
             }
-            System.arraycopy(tag, 0, signed, SIGNED, TAG);
+            ByteBuffer.wrap(signed, HEADER, 12).putInt(row).putLong(prediction(row));
+            System.arraycopy(tags, TAG * row, signed, SIGNED, TAG);
             ENCODER.encode(signed, text);
+        }
+
+        private long prediction(int row) {
+            return classification ? results.labelIndex(row) : Double.doubleToRawLongBits(results.value(row));
         }
     }
 
@@ -179,9 +195,9 @@ final class PredictionIds {
             throw Requests.bad("'" + abbreviated(id) + "' is not a prediction id: use the 'id' of a v1 prediction or an "
                     + "entry of a v2 response's prediction_ids, as given");
         }
-        Mac mac = macs.get();
-        mac.update(bytes, 0, SIGNED);
-        byte[] tag = java.util.Arrays.copyOf(mac.doFinal(), TAG);
+        byte[] block = new byte[TAG];
+        System.arraycopy(bytes, HEADER, block, 0, SIGNED - HEADER);
+        byte[] tag = encrypt(requestKey(bytes), block);
         if (!MessageDigest.isEqual(tag, java.util.Arrays.copyOfRange(bytes, SIGNED, BYTES))) {
             throw Requests.bad("prediction id '" + id + "' is forged or damaged: its signature does not match (replicas "
                     + "that score each other's ids share one key: --id-key-file or MODELOPS_ID_KEY)");
@@ -207,6 +223,24 @@ final class PredictionIds {
             throw new HttpError(404, "prediction id '" + id + "' already has feedback");
         }
         return new Verified(prediction);
+    }
+
+    /** The request's key: the first 16 bytes of HMAC-SHA256 of its header ({@code id[0, HEADER)}). */
+    private byte[] requestKey(byte[] id) {
+        Mac mac = macs.get();
+        mac.update(id, 0, HEADER);
+        return java.util.Arrays.copyOf(mac.doFinal(), 16);
+    }
+
+    /** AES-128 of whole blocks under {@code key}: each 16-byte block a tag. */
+    private static byte[] encrypt(byte[] key, byte[] blocks) {
+        try {
+            javax.crypto.Cipher aes = AES.get();
+            aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+            return aes.doFinal(blocks);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String abbreviated(String id) {

@@ -24,6 +24,21 @@ class ModelOpsServeTest {
         assertThat(run("serve", "--help")).isZero();
         assertThat(out.toString()).contains("--bundle=DIR", "--port", "--name=NAME", "--tls-cert=PEM", "--shutdown-grace",
                 "--max-body-bytes", "--strict", "--feedback-cache-size", "--feedback-ttl", "--request-log-sample");
+        assertThat(out.toString()).contains("environment variable MODELOPS_<FLAG>");
+    }
+
+    @Test
+    void flagsComeFromTheEnvironmentAsTheServersOwnCommandTakesThem() {
+        picocli.CommandLine modelops = new picocli.CommandLine(new ModelOps());
+        picocli.CommandLine serve = modelops.getSubcommands().get("serve");
+        assertThat(serve.getCommandSpec().defaultValueProvider())
+                .isInstanceOf(io.jenkins.plugins.modelops.serving.ServeOptions.Environment.class);
+        serve.setDefaultValueProvider(new io.jenkins.plugins.modelops.serving.ServeOptions.Environment(
+                java.util.Map.of("MODELOPS_BUNDLE", "/nonexistent/from-env", "MODELOPS_PORT", "0")));
+        modelops.setErr(new PrintWriter(err, true));
+        modelops.setOut(new PrintWriter(out, true));
+        assertThat(modelops.execute("serve")).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString()).contains("/nonexistent/from-env: no such model bundle directory");
     }
 
     @Test

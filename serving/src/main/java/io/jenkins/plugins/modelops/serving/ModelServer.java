@@ -40,13 +40,16 @@ public final class ModelServer implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
+    private final ServerConnector admin;
     private final InferenceApi api;
     private final ServerConfig config;
     private final JsonLog log;
 
-    private ModelServer(Server jetty, ServerConnector connector, InferenceApi api, ServerConfig config, JsonLog log) {
+    private ModelServer(Server jetty, ServerConnector connector, ServerConnector admin, InferenceApi api,
+            ServerConfig config, JsonLog log) {
         this.jetty = jetty;
         this.connector = connector;
+        this.admin = admin;
         this.api = api;
         this.config = config;
         this.log = log;
@@ -67,9 +70,7 @@ public final class ModelServer implements AutoCloseable {
                 "algorithm", manifest.algorithm(), "task", manifest.task(), "blessing", manifest.blessing());
 
         ServingMetrics metrics = new ServingMetrics(name, version, manifest.modelId(), manifest.algorithm(), manifest.task());
-        FeedbackCache feedback = new FeedbackCache(config.feedbackCacheSize(), config.feedbackTtl().toNanos(),
-                System::nanoTime);
-        InferenceApi api = new InferenceApi(config, bundle, metrics, feedback, log);
+        InferenceApi api = new InferenceApi(config, bundle, metrics, log);
 
         QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()));
         pool.setName("http");
@@ -92,15 +93,36 @@ public final class ModelServer implements AutoCloseable {
         // paused briefly); a connection nobody closes (a failed TLS handshake) delays the stop by as much.
         connector.setShutdownIdleTimeout(Math.max(1, Math.min(5_000, config.shutdownGrace().toMillis())));
         jetty.addConnector(connector);
+        ServerConnector admin = null;
+        if (config.adminPort() >= 0) {
+            // Health and metrics on threads of their own: probes and scrapes answer however busy inference is.
+            QueuedThreadPool adminPool = new QueuedThreadPool(8, 2);
+            adminPool.setName("admin");
+            admin = new ServerConnector(jetty, adminPool, null, null, 1, 1, new HttpConnectionFactory(http));
+            admin.setHost(config.host());
+            admin.setPort(config.adminPort());
+            admin.setShutdownIdleTimeout(connector.getShutdownIdleTimeout());
+            jetty.addConnector(admin);
+            api.adminConnector(admin);
+        }
         GracefulHandler graceful = new GracefulHandler();
         graceful.setHandler(api);
         jetty.setHandler(graceful);
+        jetty.setErrorHandler(new JsonErrors());
         jetty.setStopTimeout(config.shutdownGrace().toMillis());
         jetty.setStopAtShutdown(false);
         jetty.start();
-        ModelServer server = new ModelServer(jetty, connector, api, config, log);
+        ModelServer server = new ModelServer(jetty, connector, admin, api, config, log);
+        String feedbackAccess = config.feedbackToken() != null ? "token"
+                : config.openFeedback() || FeedbackAccess.loopback(config.host()) ? "open" : "refused";
         log.info("listening", "listening on " + server.baseUri() + " (live; ready once the model is loaded)",
-                "url", server.baseUri().toString(), "tls", config.tlsCert() != null, "strict", config.strict());
+                "url", server.baseUri().toString(), "tls", config.tlsCert() != null, "strict", config.strict(),
+                "admin_port", server.adminPort(), "feedback", feedbackAccess, "prediction_ids", config.idKey() != null ? "shared key" : "per-process key");
+        if (feedbackAccess.equals("refused")) {
+            log.warn("feedback_refused", "feedback is refused (403): " + config.host() + " is not a loopback address "
+                    + "and no feedback token is configured; set --feedback-token-file FILE or MODELOPS_FEEDBACK_TOKEN, "
+                    + "or --open-feedback", "host", config.host());
+        }
 
         long t1 = System.nanoTime();
         Predictor predictor;
@@ -125,6 +147,11 @@ public final class ModelServer implements AutoCloseable {
 
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The admin port (health and metrics), or -1 without one. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.getLocalPort();
     }
 
     public URI baseUri() {
@@ -164,6 +191,7 @@ public final class ModelServer implements AutoCloseable {
             log.warn("grace_expired", "requests still in flight after the " + config.shutdownGrace().toMillis()
                     + " ms grace were cut off", "grace_ms", config.shutdownGrace().toMillis());
         }
+        api.kernelCheck().close();
         log.info("stopped", "stopped", "stop_ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -237,9 +265,10 @@ public final class ModelServer implements AutoCloseable {
 
     /** {@code java -jar modelops-serving.jar}: the container's entrypoint. */
     @Command(name = "modelops-serving", mixinStandardHelpOptions = true, sortOptions = false,
-            versionProvider = Main.Version.class,
+            versionProvider = Main.Version.class, defaultValueProvider = ServeOptions.Environment.class,
             description = {"Serve a model bundle: Open Inference Protocol v2 and KServe v1 REST, feedback, /metrics.",
-                    "Exit codes: 0 clean shutdown (SIGTERM), 2 bad bundle or flags, 3 other failure."})
+                    "Exit codes: 0 clean shutdown (SIGTERM), 2 bad bundle or flags, 3 other failure."},
+            footer = ServeOptions.ENVIRONMENT_HELP)
     static final class Main implements Callable<Integer> {
         @Mixin
         ServeOptions options;

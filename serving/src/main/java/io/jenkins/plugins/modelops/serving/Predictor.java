@@ -60,9 +60,12 @@ public final class Predictor {
     private final boolean classification;
     private final List<String> classes;
     private final Output<?> unknown;
-    private final Kernel kernel;
+    private volatile Kernel kernel; // the reference after a live check found the compiled one wrong
     private final Kernel reference;
-    private final String kernelName;
+    private volatile String kernelName;
+    private volatile String kernelId;
+    private final String referenceName;
+    private final double tolerance;
 
     private <T extends Output<T>> Predictor(ModelSchema schema, Model<T> model) {
         this.schema = schema;
@@ -101,10 +104,14 @@ public final class Predictor {
         } catch (RuntimeException e) {
             disagreement = "it failed on a probe row: " + e.getMessage();
         }
+        this.referenceName = referenceName;
+        this.tolerance = tolerance;
         if (compiled != null && disagreement == null) {
             this.kernel = compiled;
             this.kernelName = compiledName;
+            this.kernelId = compiledName;
         } else {
+            this.kernelId = referenceName;
             this.kernel = reference;
             this.kernelName = compiled == null ? referenceName + (unsupported == null ? "" : unsupported)
                     : referenceName + " (the " + compiledName + " kernel disagreed: " + disagreement + ")";
@@ -174,6 +181,26 @@ public final class Predictor {
         return new ArrayExample(unknown, java.util.Arrays.copyOf(names, n), java.util.Arrays.copyOf(values, n));
     }
 
+    /**
+     * The feature of an encoded row most likely to have overflowed the model's arithmetic, as {@code feature 'name'
+     * (encoded value)}: one that is not finite, else the largest in magnitude.
+     */
+    String overflowing(double[] row) {
+        int worst = -1;
+        for (int id = 0; id < row.length; id++) {
+            if (Double.isNaN(row[id])) {
+                continue; // an absent category
+            }
+            if (worst < 0 || !Double.isFinite(row[id]) || Math.abs(row[id]) > Math.abs(row[worst])) {
+                worst = id;
+                if (!Double.isFinite(row[id])) {
+                    break;
+                }
+            }
+        }
+        return worst < 0 ? "no feature" : "feature '" + featureNames[worst] + "' (encoded as " + row[worst] + ")";
+    }
+
     /** Predicts encoded rows in one batch. */
     public Predictions predict(List<double[]> rows) {
         return inLabelUnits(kernel.predict(rows));
@@ -200,6 +227,33 @@ public final class Predictor {
      */
     public Predictions predictWithReference(List<double[]> rows) {
         return inLabelUnits(reference.predict(rows));
+    }
+
+    /** Which kernel predicts, in one word: {@code linear}, {@code trees}, {@code tribuo} or {@code xgboost-native}. */
+    public String kernelId() {
+        return kernelId;
+    }
+
+    /** Whether a compiled kernel predicts (not the reference it was checked against). */
+    boolean compiledKernel() {
+        return kernel != reference;
+    }
+
+    /**
+     * Null when the reference predicts {@code row} as {@code compiled} within the start-up check's tolerance, else
+     * the difference: the live check of a compiled kernel on a served row.
+     */
+    String liveDisagreement(double[] row, Result compiled) {
+        return differs(reference.predict(List.of(row)).get(0), compiled, tolerance, "a served row");
+    }
+
+    /** From now on the reference predicts: a live check found the compiled kernel wrong. */
+    synchronized void fallBack(String reason) {
+        if (kernel != reference) {
+            kernel = reference;
+            kernelName = referenceName + " (the " + kernelId + " kernel disagreed on live traffic: " + reason + ")";
+            kernelId = referenceName;
+        }
     }
 
     /** Which kernel predicts: {@code linear}, {@code trees}, {@code tribuo} or {@code xgboost-native} (with why). */
@@ -271,7 +325,7 @@ public final class Predictor {
     List<double[]> probes() {
         java.util.Random random = new java.util.Random(42);
         List<double[]> probes = new ArrayList<>(PROBES);
-        for (int p = 0; p < PROBES; p++) {
+        for (int p = 0; p < PROBES - 2; p++) {
             Map<String, Object> row = new java.util.HashMap<>();
             for (io.jenkins.plugins.modelops.data.FeatureSpec feature : schema.features()) {
                 if (feature.isNumeric()) {
@@ -294,6 +348,21 @@ public final class Predictor {
             }
             probes.add(encode(row, false));
         }
+        // Two rows the draws may miss: every category unseen (all one-hot slots absent), every number imputed.
+        Map<String, Object> unseen = new java.util.HashMap<>();
+        Map<String, Object> imputed = new java.util.HashMap<>();
+        boolean imputes = schema.missing() == io.jenkins.plugins.modelops.data.MissingPolicy.MEAN;
+        for (io.jenkins.plugins.modelops.data.FeatureSpec feature : schema.features()) {
+            if (feature.isNumeric()) {
+                unseen.put(feature.name(), feature.mean());
+                imputed.put(feature.name(), imputes ? null : feature.min());
+            } else {
+                unseen.put(feature.name(), "\u0000a category no training row had");
+                imputed.put(feature.name(), feature.categories().get(0));
+            }
+        }
+        probes.add(encode(unseen, false));
+        probes.add(encode(imputed, false));
         return probes;
     }
 
@@ -302,29 +371,35 @@ public final class Predictor {
         List<Result> expected = reference.predict(probes);
         List<Result> actual = compiled.predict(probes);
         for (int i = 0; i < probes.size(); i++) {
-            Result want = expected.get(i);
-            Result got = actual.get(i);
-            if (!classification) {
-                if (!(Math.abs(want.value() - got.value()) <= tolerance * Math.max(1, Math.abs(want.value())))) {
-                    return "probe " + i + " value " + got.value() + " instead of " + want.value();
-                }
-                continue;
+            String difference = differs(expected.get(i), actual.get(i), tolerance, "probe " + i);
+            if (difference != null) {
+                return difference;
             }
-            double top = Double.NEGATIVE_INFINITY;
-            double second = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes.size(); c++) {
-                double score = want.scores()[c];
-                if (!(Math.abs(score - got.scores()[c]) <= tolerance)) {
-                    return "probe " + i + " score of '" + classes.get(c) + "' " + got.scores()[c] + " instead of "
-                            + score;
-                }
-                second = score > top ? top : Math.max(second, score);
-                top = Math.max(top, score);
+        }
+        return null;
+    }
+
+    /** Null when {@code got} is {@code want} within {@code tolerance}, else the difference, naming {@code what}. */
+    private String differs(Result want, Result got, double tolerance, String what) {
+        if (!classification) {
+            if (!(Math.abs(want.value() - got.value()) <= tolerance * Math.max(1, Math.abs(want.value())))) {
+                return what + " value " + got.value() + " instead of " + want.value();
             }
-            // A tie within the tolerance may break either way; otherwise the label must match.
-            if (!want.label().equals(got.label()) && top - second > tolerance) {
-                return "probe " + i + " label '" + got.label() + "' instead of '" + want.label() + "'";
+            return null;
+        }
+        double top = Double.NEGATIVE_INFINITY;
+        double second = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes.size(); c++) {
+            double score = want.scores()[c];
+            if (!(Math.abs(score - got.scores()[c]) <= tolerance)) {
+                return what + " score of '" + classes.get(c) + "' " + got.scores()[c] + " instead of " + score;
             }
+            second = score > top ? top : Math.max(second, score);
+            top = Math.max(top, score);
+        }
+        // A tie within the tolerance may break either way; otherwise the label must match.
+        if (!want.label().equals(got.label()) && top - second > tolerance) {
+            return what + " label '" + got.label() + "' instead of '" + want.label() + "'";
         }
         return null;
     }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.modelops.InvalidInputException;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,8 +18,7 @@ import java.util.Set;
  */
 final class Requests {
 
-    private static final Set<String> NUMERIC_TYPES = Set.of("FP64", "FP32", "FP16", "INT8", "INT16", "INT32",
-            "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
+    private static final Set<String> NUMERIC_TYPES = Tensors.NUMERIC;
 
     /**
      * Most values one request may encode: rows times the model's encoded width (one-hot categories included) or
@@ -33,11 +30,14 @@ final class Requests {
     private final Predictor predictor;
     private final List<String> featureNames;
     private final boolean strict;
+    private final int maxRows;
 
-    Requests(Predictor predictor, boolean strict) {
+    /** @param maxRows most rows a request may have ({@link ServerConfig#rowLimit}) */
+    Requests(Predictor predictor, boolean strict, int maxRows) {
         this.predictor = predictor;
         this.featureNames = predictor.schema().featureNames();
         this.strict = strict;
+        this.maxRows = maxRows;
     }
 
     /** v1: {@code {"instances": [{"feature": value, ...} or [values in schema order], ...]}}. */
@@ -174,7 +174,7 @@ final class Requests {
     }
 
     /** A decoded tensor: numbers (numeric datatypes) or texts (BYTES), row-major. */
-    private record Tensor(String name, String datatype, long[] shape, double[] numbers, String[] texts) {
+    record Tensor(String name, String datatype, long[] shape, double[] numbers, String[] texts) {
         Object value(int i) {
             return texts != null ? texts[i] : (Object) numbers[i];
         }
@@ -195,7 +195,7 @@ final class Requests {
             throw bad(where + " has no 'datatype'; use FP64 for numeric features and BYTES for categorical ones");
         }
         String type = datatype.asText();
-        if (!NUMERIC_TYPES.contains(type) && !type.equals("BYTES")) {
+        if (!NUMERIC_TYPES.contains(type) && !type.equals(Tensors.BYTES)) {
             throw bad(where + " has datatype '" + type + "'; use FP64 (or another numeric type) for numeric "
                     + "features and BYTES for categorical ones");
         }
@@ -229,8 +229,8 @@ final class Requests {
         if (data == null || !data.isArray()) {
             throw bad(where + " has no 'data' array (nor parameters.binary_data_size for binary data)");
         }
-        Values values = new Values(type.equals("BYTES"), (int) Math.min(size, 1 << 16));
-        flatten(data, values, where, type);
+        Values values = new Values(type.equals(Tensors.BYTES), (int) Math.min(size, 1 << 16));
+        flatten(data, values, where, type, shape);
         if (values.count != size) {
             throw bad(where + " has shape " + shape(shape) + " (" + size + " values) but " + values.count
                     + " values in 'data'");
@@ -272,122 +272,61 @@ final class Requests {
         }
     }
 
-    private static void flatten(JsonNode data, Values into, String where, String type) {
+    /**
+     * The values of {@code data}: flat (row-major), or nested exactly as {@code shape} says; nesting that contradicts
+     * the shape is refused, as is a value its datatype cannot hold (INT64 6.3, UINT8 300), as on the binary path.
+     */
+    private static void flatten(JsonNode data, Values into, String where, String type, long[] shape) {
+        boolean nested = false;
         for (JsonNode element : data) {
+            nested |= element.isArray();
+        }
+        if (nested) {
+            nested(data, 0, into, where, type, shape);
+        } else {
+            for (JsonNode element : data) {
+                add(element, into, where, type);
+            }
+        }
+    }
+
+    private static void nested(JsonNode node, int depth, Values into, String where, String type, long[] shape) {
+        if (depth >= shape.length || node.size() != shape[depth]) {
+            throw bad(where + ": 'data' nests an array of " + node.size() + " values at depth " + depth + ", but the "
+                    + "shape is " + shape(shape) + "; give the values flat in row-major order or nested as the shape");
+        }
+        for (JsonNode element : node) {
+            if (element.isArray() != (depth < shape.length - 1)) {
+                throw bad(where + ": 'data' nests " + (element.isArray() ? "deeper" : "less deeply") + " than its "
+                        + "shape " + shape(shape) + "; give the values flat in row-major order or nested as the shape");
+            }
             if (element.isArray()) {
-                flatten(element, into, where, type);
-                continue;
-            }
-            Object value = value(element);
-            if (type.equals("BYTES") ? !(value instanceof String) : !(value instanceof Number)) {
-                throw bad(where + ": data[" + into.count + "] is " + kind(element) + ", but datatype " + type
-                        + " holds " + (type.equals("BYTES") ? "strings" : "numbers"));
-            }
-            into.add(value);
-        }
-    }
-
-    /** The binary tensor data extension: little-endian, row-major; BYTES elements are a uint32 length and bytes. */
-    static final class BinaryTensors {
-
-        static Tensor decode(String name, String type, long[] shape, long size, JsonNode declared, ByteBuffer binary,
-                String where) {
-            if (!declared.isIntegralNumber() || declared.asLong() < 0) {
-                throw bad(where + " has parameters.binary_data_size " + declared + "; it is a byte count");
-            }
-            if (binary == null) {
-                throw bad(where + " has parameters.binary_data_size but the request has no binary part: send the "
-                        + "JSON header's length in the Inference-Header-Content-Length header and the tensor bytes "
-                        + "after the JSON");
-            }
-            long bytes = declared.asLong();
-            if (bytes > binary.remaining()) {
-                throw bad(where + " declares " + bytes + " bytes of binary data, but only " + binary.remaining()
-                        + " are left in the body");
-            }
-            ByteBuffer in = binary.slice(binary.position(), (int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-            binary.position(binary.position() + (int) bytes);
-            if (type.equals("BYTES")) {
-                List<String> texts = new ArrayList<>();
-                while (in.hasRemaining()) {
-                    if (in.remaining() < 4) {
-                        throw bad(where + ": BYTES element " + texts.size() + " is cut off before its 4-byte length");
-                    }
-                    long length = Integer.toUnsignedLong(in.getInt());
-                    if (length > in.remaining()) {
-                        throw bad(where + ": BYTES element " + texts.size() + " declares " + length + " bytes, but "
-                                + in.remaining() + " are left in the tensor's binary data");
-                    }
-                    byte[] text = new byte[(int) length];
-                    in.get(text);
-                    texts.add(new String(text, StandardCharsets.UTF_8));
-                }
-                if (texts.size() != size) {
-                    throw bad(where + " has shape " + shape(shape) + " (" + size + " values) but its binary data holds "
-                            + texts.size() + " BYTES elements");
-                }
-                return new Tensor(name, type, shape, null, texts.toArray(String[]::new));
-            }
-            int width = width(type);
-            if (size > Integer.MAX_VALUE / 8 || bytes != size * width) { // the first test keeps size * width exact
-                throw bad(where + " has shape " + shape(shape) + " of " + type + ", " + size * width + " bytes, but "
-                        + "parameters.binary_data_size is " + bytes);
-            }
-            double[] numbers = new double[(int) size];
-            if (type.equals("FP64")) {
-                in.asDoubleBuffer().get(numbers); // the common case: one bulk copy
+                nested(element, depth + 1, into, where, type, shape);
             } else {
-                java.util.function.DoubleSupplier next = switch (type) {
-                    case "FP32" -> in::getFloat;
-                    case "FP16" -> () -> half(in.getShort());
-                    case "INT8" -> in::get;
-                    case "UINT8" -> () -> in.get() & 0xff;
-                    case "INT16" -> in::getShort;
-                    case "UINT16" -> () -> in.getShort() & 0xffff;
-                    case "INT32" -> in::getInt;
-                    case "UINT32" -> () -> Integer.toUnsignedLong(in.getInt());
-                    case "INT64" -> in::getLong;
-                    case "UINT64" -> () -> unsigned(in.getLong());
-                    default -> throw new IllegalStateException(type);
-                };
-                for (int i = 0; i < numbers.length; i++) {
-                    numbers[i] = next.getAsDouble();
-                }
+                add(element, into, where, type);
             }
-            return new Tensor(name, type, shape, numbers, null);
-        }
-
-        private static int width(String type) {
-            return switch (type) {
-                case "FP64", "INT64", "UINT64" -> 8;
-                case "FP32", "INT32", "UINT32" -> 4;
-                case "FP16", "INT16", "UINT16" -> 2;
-                default -> 1;
-            };
-        }
-
-        /** IEEE 754 half precision to float (Java 17 has no Float.float16ToFloat). */
-        static float half(short bits) {
-            int sign = (bits & 0x8000) << 16;
-            int exponent = (bits >>> 10) & 0x1f;
-            int mantissa = bits & 0x3ff;
-            if (exponent == 0) {
-                float subnormal = mantissa * 0x1p-24f;
-                return sign == 0 ? subnormal : -subnormal;
-            }
-            if (exponent == 0x1f) {
-                return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
-            }
-            return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
-        }
-
-        private static double unsigned(long v) {
-            return v >= 0 ? v : ((v >>> 1) | (v & 1)) * 2.0;
         }
     }
 
-    /** Refuses a request whose encoded rows would exceed {@link #MAX_CELLS}, before encoding any. */
+    private static void add(JsonNode element, Values into, String where, String type) {
+        Object value = value(element);
+        if (type.equals(Tensors.BYTES) ? !(value instanceof String) : !(value instanceof Number)) {
+            throw bad(where + ": data[" + into.count + "] is " + kind(element) + ", but datatype " + type
+                    + " holds " + (type.equals(Tensors.BYTES) ? "strings" : "numbers"));
+        }
+        if (value instanceof Number && !Tensors.holds(type, element)) {
+            throw bad(where + ": data[" + into.count + "] is " + kind(element) + ", which datatype " + type
+                    + " cannot hold" + Tensors.range(type));
+        }
+        into.add(value);
+    }
+
+    /** Refuses a request of more rows than the server answers or than {@link #MAX_CELLS} allow, before encoding any. */
     private void checkRows(long rows) {
+        if (rows > maxRows) {
+            throw new HttpError(413, "the request has " + rows + " rows; this server answers at most " + maxRows
+                    + " per request (--max-rows; by default what the heap can answer at once); split it");
+        }
         int width = Math.max(predictor.width(), predictor.classes().size());
         if (rows > MAX_CELLS / Math.max(1, width)) {
             throw new HttpError(413, "the request has " + rows + " rows; this model takes at most "
@@ -433,7 +372,7 @@ final class Requests {
         return node.isArray() ? "an array" : "an object";
     }
 
-    private static String shape(long[] shape) {
+    static String shape(long[] shape) {
         StringBuilder text = new StringBuilder("[");
         for (int i = 0; i < shape.length; i++) {
             text.append(i == 0 ? "" : ", ").append(shape[i]);

@@ -14,15 +14,25 @@ import java.time.Duration;
  * @param shutdownGrace how long in-flight requests may take to finish after SIGTERM
  * @param maxBodyBytes request bodies above this size are refused with 413
  * @param strict reject numbers outside the training range and categories never seen in training
- * @param feedbackCacheSize prediction ids kept for feedback (0: no feedback by id)
+ * @param feedbackCacheSize answered prediction ids remembered to refuse a second feedback (0: no feedback by id)
  * @param feedbackTtl how long a prediction id accepts feedback
  * @param requestLogSample share of requests logged as JSON lines (0: none, 1: all)
  * @param noopEndpoint expose {@code POST /v2/noop}, the benchmark floor on the same server and stack
+ * @param feedbackToken the token feedback must present as {@code Authorization: Bearer}, or null for none
+ * @param openFeedback accept feedback without a token on a non-loopback address too
+ * @param idKey the key prediction ids are signed with, shared by replicas; null for a random one per process
+ * @param readTimeout how long a request body may take to arrive (408 after)
+ * @param maxConcurrentRequests inference and feedback requests at once, reading included (503 with Retry-After over)
+ * @param adminPort a second port answering health and metrics only, on its own threads; -1 for none
+ * @param maxRows most rows per request; 0 for what the heap can answer ({@link #rowLimit})
+ * @param kernelCheckRate share of served rows a compiled kernel is checked on against its reference (0: none)
  */
 public record ServerConfig(Path bundle, String host, int port, String name, String version, Path tlsCert,
                            Path tlsKey, Duration shutdownGrace, long maxBodyBytes, boolean strict,
                            int feedbackCacheSize, Duration feedbackTtl, double requestLogSample,
-                           boolean noopEndpoint, int maxThreads) {
+                           boolean noopEndpoint, int maxThreads, Secret feedbackToken, boolean openFeedback,
+                           Secret idKey, Duration readTimeout, int maxConcurrentRequests, int adminPort,
+                           int maxRows, double kernelCheckRate) {
 
     public ServerConfig {
         if (bundle == null) {
@@ -54,6 +64,22 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
         if (!(requestLogSample >= 0 && requestLogSample <= 1)) {
             throw new InvalidInputException("--request-log-sample must be between 0 and 1: " + requestLogSample);
         }
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new InvalidInputException("--read-timeout must be positive: " + readTimeout);
+        }
+        if (maxConcurrentRequests < 1) {
+            throw new InvalidInputException("--max-concurrent-requests must be at least 1: " + maxConcurrentRequests);
+        }
+        if (adminPort < -1 || adminPort > 65535 || (adminPort > 0 && adminPort == port)) {
+            throw new InvalidInputException("--admin-port " + adminPort + " is not a TCP port other than --port "
+                    + "(0-65535; 0 picks a free one)");
+        }
+        if (!(kernelCheckRate >= 0 && kernelCheckRate <= 1)) {
+            throw new InvalidInputException("--kernel-check-rate must be between 0 and 1: " + kernelCheckRate);
+        }
+        if (maxRows < 0) {
+            throw new InvalidInputException("--max-rows must not be negative (0: as the heap allows): " + maxRows);
+        }
         if (maxThreads < 4) {
             throw new InvalidInputException("--max-threads must be at least 4: " + maxThreads);
         }
@@ -62,27 +88,83 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
     /** Defaults for everything but the bundle: 127.0.0.1:8080, no TLS, 30 s grace, 8 MiB bodies, not strict. */
     public static ServerConfig of(Path bundle) {
         return new ServerConfig(bundle, "127.0.0.1", 8080, null, null, null, null, Duration.ofSeconds(30),
-                8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200);
+                8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200, null, false, null,
+                Duration.ofSeconds(10), 64, -1, 0, 0.001);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(bundle, host, newPort, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
-                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads);
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
     }
 
     public ServerConfig withStrict(boolean newStrict) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
-                newStrict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads);
+                newStrict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
         return new ServerConfig(bundle, host, port, name, version, cert, key, shutdownGrace, maxBodyBytes,
-                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads);
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
     }
 
     public ServerConfig withLimits(long newMaxBodyBytes, int newFeedbackCacheSize, Duration newFeedbackTtl) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, newMaxBodyBytes,
-                strict, newFeedbackCacheSize, newFeedbackTtl, requestLogSample, noopEndpoint, maxThreads);
+                strict, newFeedbackCacheSize, newFeedbackTtl, requestLogSample, noopEndpoint, maxThreads,
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+    }
+
+    public ServerConfig withFeedbackAccess(Secret token, boolean open) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, token, open, idKey,
+                readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+    }
+
+    public ServerConfig withIdKey(Secret key) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
+                openFeedback, key, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+    }
+
+    public ServerConfig withHostileClientLimits(Duration newReadTimeout, int newMaxConcurrentRequests, int newAdminPort) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
+                openFeedback, idKey, newReadTimeout, newMaxConcurrentRequests, newAdminPort, maxRows, kernelCheckRate);
+    }
+
+    public ServerConfig withMaxRows(int rows) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, rows, kernelCheckRate);
+    }
+
+    public ServerConfig withKernelCheckRate(double rate) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, rate);
+    }
+
+    public ServerConfig withRequestLogSample(double rate) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, rate, noopEndpoint, maxThreads, feedbackToken, openFeedback,
+                idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+    }
+
+    /** Heap per row of a request's answer that the default row limit budgets: request tree, rows, response. */
+    static final long HEAP_PER_ROW = 32 * 1024;
+
+    /**
+     * Most rows per request: {@code --max-rows}, else the heap over {@link #HEAP_PER_ROW} (8192 rows in a 256 MiB
+     * heap), so that the requests that fit in the --max-concurrent-requests at once cannot run the heap out.
+     */
+    public int rowLimit() {
+        return maxRows > 0 ? maxRows : rowLimit(Runtime.getRuntime().maxMemory());
+    }
+
+    static int rowLimit(long maxHeap) {
+        return (int) Math.max(100, Math.min(1 << 20, maxHeap / HEAP_PER_ROW));
     }
 
     /** The served name: {@code --name}, else the bundle directory's name made URL- and label-safe. */

@@ -36,10 +36,32 @@ public final class ServingMetrics {
     private final Counter requests;
     private final DistributionDataPoint duration;
     private final Counter predictions;
-    private final CounterDataPoint correct;
-    private final CounterDataPoint incorrect;
-    private final DistributionDataPoint absError;
-    private final CounterDataPoint squaredError;
+    /** By {@link FeedbackSource}: correct and incorrect counts (classification) or errors (regression). */
+    private final CounterDataPoint[] correct = new CounterDataPoint[FeedbackSource.values().length];
+    private final CounterDataPoint[] incorrect = new CounterDataPoint[FeedbackSource.values().length];
+    private final DistributionDataPoint[] absError = new DistributionDataPoint[FeedbackSource.values().length];
+    private final CounterDataPoint[] squaredError = new CounterDataPoint[FeedbackSource.values().length];
+
+    /**
+     * Where feedback comes from, a label on every feedback series: ground truth for a served prediction ({@code
+     * label}, by id) or probe traffic ({@code probe}, the evaluate form), different evidence a gate can choose between.
+     */
+    public enum FeedbackSource {
+        LABEL("label"), PROBE("probe");
+
+        final String label;
+
+        FeedbackSource(String label) {
+            this.label = label;
+        }
+    }
+    private final String modelId;
+    private final String algorithm;
+    private final String task;
+    private final Gauge info;
+    private String kernel = "loading";
+    private final CounterDataPoint kernelChecks;
+    private final CounterDataPoint kernelMismatches;
     private final ConcurrentMap<String, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CounterDataPoint> predictionPoints = new ConcurrentHashMap<>();
 
@@ -61,30 +83,57 @@ public final class ServingMetrics {
         boolean classification = "classification".equals(task);
         if (classification) {
             Counter feedback = Counter.builder().name("modelops_feedback_total")
-                    .help("Ground-truth feedback on classification predictions: correct or incorrect")
-                    .labelNames("model", "version", "outcome").register(registry);
-            correct = feedback.labelValues(model, version, "correct");
-            incorrect = feedback.labelValues(model, version, "incorrect");
-            absError = null;
-            squaredError = null;
+                    .help("Ground-truth feedback on classification predictions: correct or incorrect, by source (label: "
+                            + "feedback by prediction id; probe: the evaluate form)")
+                    .labelNames("model", "version", "outcome", "source").register(registry);
+            for (FeedbackSource source : FeedbackSource.values()) {
+                correct[source.ordinal()] = feedback.labelValues(model, version, "correct", source.label);
+                incorrect[source.ordinal()] = feedback.labelValues(model, version, "incorrect", source.label);
+            }
         } else {
-            correct = null;
-            incorrect = null;
-            absError = Histogram.builder().name("modelops_feedback_abs_error")
-                    .help("Absolute error of regression predictions that received ground-truth feedback")
-                    .classicOnly().classicUpperBounds(ERROR_BUCKETS).labelNames("model", "version").register(registry)
-                    .labelValues(model, version);
-            squaredError = Counter.builder().name("modelops_feedback_squared_error_total")
-                    .help("Sum of squared errors of regression predictions that received feedback (RMSE: divide by "
-                            + "modelops_feedback_abs_error_count, take the root)")
-                    .labelNames("model", "version").register(registry).labelValues(model, version);
+            Histogram abs = Histogram.builder().name("modelops_feedback_abs_error")
+                    .help("Absolute error of regression predictions that received ground-truth feedback, by source")
+                    .classicOnly().classicUpperBounds(ERROR_BUCKETS).labelNames("model", "version", "source")
+                    .register(registry);
+            Counter squared = Counter.builder().name("modelops_feedback_squared_error_total")
+                    .help("Sum of squared errors of regression predictions that received feedback, by source (RMSE: "
+                            + "divide by modelops_feedback_abs_error_count, take the root)")
+                    .labelNames("model", "version", "source").register(registry);
+            for (FeedbackSource source : FeedbackSource.values()) {
+                absError[source.ordinal()] = abs.labelValues(model, version, source.label);
+                squaredError[source.ordinal()] = squared.labelValues(model, version, source.label);
+            }
         }
-        Gauge info = Gauge.builder().name("modelops_model_info")
-                .help("The served model: always 1, its identity in the labels")
-                .labelNames("model", "version", "model_id", "algorithm", "task").register(registry);
-        info.labelValues(model, version, modelId, algorithm, task).set(1);
+        this.modelId = modelId;
+        this.algorithm = algorithm;
+        this.task = task;
+        info = Gauge.builder().name("modelops_model_info")
+                .help("The served model: always 1, its identity in the labels, and the kernel that predicts (once loaded)")
+                .labelNames("model", "version", "model_id", "algorithm", "task", "kernel").register(registry);
+        info.labelValues(model, version, modelId, algorithm, task, "loading").set(1);
+        Counter checks = Counter.builder().name("modelops_kernel_checks_total")
+                .help("Served rows predicted again with the reference to check the compiled kernel (--kernel-check-rate)")
+                .labelNames("model", "version").register(registry);
+        kernelChecks = checks.labelValues(model, version);
+        kernelMismatches = Counter.builder().name("modelops_kernel_mismatches_total")
+                .help("Checked rows on which the compiled kernel disagreed with the reference (the reference then predicts)")
+                .labelNames("model", "version").register(registry).labelValues(model, version);
         // Heap, non-heap, buffer pools, GC, threads, classes, process RSS and CPU: the model's memory use.
         JvmMetrics.builder().register(registry);
+    }
+
+    /** The kernel that predicts, in {@code modelops_model_info} (one series: the previous one goes). */
+    public synchronized void kernel(String newKernel) {
+        info.remove(model, version, modelId, algorithm, task, kernel);
+        kernel = newKernel;
+        info.labelValues(model, version, modelId, algorithm, task, kernel).set(1);
+    }
+
+    public void kernelCheck(boolean mismatch) {
+        kernelChecks.inc();
+        if (mismatch) {
+            kernelMismatches.inc();
+        }
     }
 
     public void request(String protocol, int code) {
@@ -100,13 +149,13 @@ public final class ServingMetrics {
         predictionPoints.computeIfAbsent(label, k -> predictions.labelValues(model, version, label)).inc(count);
     }
 
-    public void feedback(boolean isCorrect) {
-        (isCorrect ? correct : incorrect).inc();
+    public void feedback(boolean isCorrect, FeedbackSource source) {
+        (isCorrect ? correct : incorrect)[source.ordinal()].inc();
     }
 
-    public void feedback(double error) {
-        absError.observe(Math.abs(error));
-        squaredError.inc(error * error);
+    public void feedback(double error, FeedbackSource source) {
+        absError[source.ordinal()].observe(Math.abs(error));
+        squaredError[source.ordinal()].inc(error * error);
     }
 
     /** The exposition for a scrape, in the format the Accept header asks for (OpenMetrics for Prometheus). */

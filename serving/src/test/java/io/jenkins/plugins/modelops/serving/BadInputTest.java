@@ -104,8 +104,8 @@ class BadInputTest {
                         + "{\"name\": \"sepal_length\", \"datatype\": \"FP64\", \"shape\": [1], \"data\": [5.1]}]}", 400,
                         "row 0: feature 'sepal_width' is missing"),
                 arguments("feedback without id", feedback, "{\"label\": \"setosa\"}", 400, "'id' is missing"),
-                arguments("feedback for an unknown id", feedback, "{\"id\": \"nope\", \"label\": \"setosa\"}", 404,
-                        "prediction id 'nope' is unknown, expired"),
+                arguments("feedback for a string that is no id", feedback, "{\"id\": \"nope\", \"label\": \"setosa\"}", 400,
+                        "'nope' is not a prediction id"),
                 arguments("feedback with an unknown class", feedback, "{\"id\": \"nope\", \"label\": \"rose\"}", 400,
                         "label is the string 'rose', not one of the model's classes: setosa, versicolor, virginica"),
                 arguments("feedback without label", feedback, "{\"id\": \"nope\"}", 400, "'label' is missing"),
@@ -137,7 +137,7 @@ class BadInputTest {
         assertThat(reply.error()).isEqualTo("method GET is not allowed on /v1/models/iris:predict; use POST");
         TestServer.Reply post = iris.post("/v2/health/ready", "{}");
         assertThat(post.status()).isEqualTo(405);
-        assertThat(post.response().headers().firstValue("Allow")).hasValue("GET");
+        assertThat(post.response().headers().firstValue("Allow")).hasValue("GET, HEAD");
     }
 
     @Test

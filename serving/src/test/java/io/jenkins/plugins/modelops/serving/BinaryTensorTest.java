@@ -27,7 +27,8 @@ class BinaryTensorTest {
 
     @BeforeAll
     static void start() throws Exception {
-        iris = TestServer.of(TestBundles.iris());
+        // Rows not bounded by this JVM's heap, so that the bound by encoded values is what the tests meet.
+        iris = new TestServer(ServerConfig.of(TestBundles.iris()).withMaxRows(1 << 20));
         courses = TestServer.of(TestBundles.courses());
     }
 
@@ -98,12 +99,17 @@ class BinaryTensorTest {
         assertThat(label.get("parameters").get("binary_data_size").asInt()).isEqualTo(4 + 6 + 4 + 9);
         assertThat(scores.get("parameters").get("binary_data_size").asInt()).isEqualTo(6 * 8);
         assertThat(scores.get("parameters").get("classes").asText()).isEqualTo("setosa,versicolor,virginica");
-        assertThat(reply.json().get("parameters").get("prediction_ids")).hasSize(2);
+        JsonNode ids = reply.json().get("outputs").get(2);
+        assertThat(ids.get("name").asText()).isEqualTo("prediction_ids");
+        assertThat(ids.get("datatype").asText()).isEqualTo("BYTES");
+        assertThat(ids.get("parameters").get("binary_data_size").asInt()).isEqualTo(2 * (4 + PredictionIds.LENGTH));
+        assertThat(reply.json().has("parameters")).as("prediction_ids left parameters").isFalse();
         assertThat(readStrings(reply.data(), 2)).containsExactly("setosa", "virginica");
         JsonNode jsonScores = viaJson.get("outputs").get(1).get("data");
         for (int i = 0; i < 6; i++) {
             assertThat(reply.data().getDouble()).isEqualTo(jsonScores.get(i).asDouble());
         }
+        assertThat(readStrings(reply.data(), 2)).allMatch(id -> id.length() == PredictionIds.LENGTH);
         assertThat(reply.data().hasRemaining()).isFalse();
     }
 
@@ -180,7 +186,7 @@ class BinaryTensorTest {
                 + "\"shape\": [2, 4], \"data\": null, \"parameters\": {\"binary_data_size\": 64}}], \"outputs\": []}",
                 fp64(TWO_ROWS));
         assertThat(reply.status()).as(reply.json().toString()).isEqualTo(200);
-        assertThat(reply.json().get("outputs")).hasSize(2);
+        assertThat(reply.json().get("outputs")).hasSize(3);
         assertThat(reply.json().get("outputs").get(0).get("data").toString()).isEqualTo("[\"setosa\",\"virginica\"]");
     }
 
@@ -229,6 +235,14 @@ class BinaryTensorTest {
         assertBad(post(iris, "/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", "
                 + "\"shape\": [1, 4], \"data\": [5.1, 3.5, 1.4, 0.2]}], \"parameters\": {\"binary_data_output\": 1}}"),
                 "parameters.binary_data_output is the number 1; it is true or false");
+        // Sizes are parsed exactly: 2^64 + 32 is not 32.
+        assertBad(post(iris, "/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", "
+                + "\"shape\": [1, 4], \"parameters\": {\"binary_data_size\": 18446744073709551648}}]}", fp64(5.1, 3.5, 1.4, 0.2)),
+                "input 'x' has parameters.binary_data_size 18446744073709551648; it is a byte count");
+        // BYTES that are not UTF-8 are refused, not replaced with U+FFFD (which would be an unseen category).
+        assertBad(post(courses, "/v2/models/courses/infer", "{\"inputs\": [{\"name\": \"course\", \"datatype\": "
+                + "\"BYTES\", \"shape\": [1], \"parameters\": {\"binary_data_size\": 6}}]}",
+                new byte[] {2, 0, 0, 0, (byte) 0xC3, (byte) 0x28}), "input 'course': BYTES element 0 is not valid UTF-8 text");
         // A header that does not fit the body.
         HttpResponse<String> tooLong = iris.client.send(HttpRequest.newBuilder(iris.uri("/v2/models/iris/infer"))
                 .header("Inference-Header-Content-Length", "999")
@@ -241,13 +255,13 @@ class BinaryTensorTest {
 
     @Test
     void halfPrecisionDecodesNormalSubnormalAndSpecialValues() {
-        assertThat(Requests.BinaryTensors.half((short) 0x3c00)).isEqualTo(1.0f);
-        assertThat(Requests.BinaryTensors.half((short) 0xc000)).isEqualTo(-2.0f);
-        assertThat(Requests.BinaryTensors.half((short) 0x7bff)).isEqualTo(65504f);
-        assertThat(Requests.BinaryTensors.half((short) 0x0001)).isEqualTo(0x1p-24f);
-        assertThat(Requests.BinaryTensors.half((short) 0x8000)).isEqualTo(-0.0f);
-        assertThat(Requests.BinaryTensors.half((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
-        assertThat(Requests.BinaryTensors.half((short) 0x7e00)).isNaN();
+        assertThat(BinaryTensors.half((short) 0x3c00)).isEqualTo(1.0f);
+        assertThat(BinaryTensors.half((short) 0xc000)).isEqualTo(-2.0f);
+        assertThat(BinaryTensors.half((short) 0x7bff)).isEqualTo(65504f);
+        assertThat(BinaryTensors.half((short) 0x0001)).isEqualTo(0x1p-24f);
+        assertThat(BinaryTensors.half((short) 0x8000)).isEqualTo(-0.0f);
+        assertThat(BinaryTensors.half((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(BinaryTensors.half((short) 0x7e00)).isNaN();
     }
 
     private static void assertBad(Binary reply, String message) {

@@ -46,7 +46,7 @@ class ConcurrencyTest {
                         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
                         JsonNode out = reply.json();
                         String id = i % 2 == 0 ? out.get("predictions").get(0).get("id").asText()
-                                : out.get("parameters").get("prediction_ids").get(0).asText();
+                                : TestServer.output(out, "prediction_ids").get("data").get(0).asText();
                         assertThat(ids.add(id)).as("unique id").isTrue();
                         TestServer.Reply feedback = server.post("/v1/models/" + name + "/feedback",
                                 "{\"id\": \"" + id + "\", \"label\": \"" + (i % 4 == 0 ? "setosa" : "versicolor") + "\"}");
@@ -73,9 +73,9 @@ class ConcurrencyTest {
         // v1 requests carry a setosa and a virginica, v2 requests a setosa.
         assertThat(server.metric("modelops_predictions_total{label=\"setosa\"," + labels + "}")).isEqualTo(total);
         assertThat(server.metric("modelops_predictions_total{label=\"virginica\"," + labels + "}")).isEqualTo(total / 2);
-        assertThat(server.metric("modelops_feedback_total{" + labels.replace(",version", ",outcome=\"correct\",version") + "}"))
+        assertThat(server.metric("modelops_feedback_total{" + labels.replace(",version", ",outcome=\"correct\",source=\"label\",version") + "}"))
                 .isEqualTo(total / 4);
-        assertThat(server.metric("modelops_feedback_total{" + labels.replace(",version", ",outcome=\"incorrect\",version") + "}"))
+        assertThat(server.metric("modelops_feedback_total{" + labels.replace(",version", ",outcome=\"incorrect\",source=\"label\",version") + "}"))
                 .isEqualTo(total - total / 4);
     }
 }

@@ -66,8 +66,10 @@ class InferenceApiTest {
         assertThat(meta.get("inputs")).hasSize(4);
         assertThat(meta.get("inputs").get(0).get("name").asText()).isEqualTo("sepal_length");
         assertThat(meta.get("inputs").get(0).get("datatype").asText()).isEqualTo("FP64");
-        assertThat(meta.get("outputs").get(1).get("parameters").get("classes").asText())
-                .isEqualTo("setosa,versicolor,virginica");
+        assertThat(meta.get("outputs").get(1).get("parameters").get("classes").toString())
+                .isEqualTo("[\"setosa\",\"versicolor\",\"virginica\"]");
+        assertThat(meta.get("outputs").get(2).get("name").asText()).isEqualTo("prediction_ids");
+        assertThat(meta.get("outputs").get(2).get("datatype").asText()).isEqualTo("BYTES");
         assertThat(meta.get("parameters").get("algorithm").asText()).isEqualTo("logistic");
         assertThat(meta.get("parameters").get("kernel").asText()).isEqualTo("linear");
         JsonNode regression = courses.get("/v2/models/courses").json();
@@ -90,7 +92,7 @@ class InferenceApiTest {
                 + scores.get("virginica").asDouble()).isCloseTo(1.0, within(1e-9));
         Set<String> ids = new HashSet<>();
         predictions.forEach(p -> ids.add(p.get("id").asText()));
-        assertThat(ids).hasSize(3).allMatch(id -> id.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}-[0-2]"));
+        assertThat(ids).hasSize(3).allMatch(id -> id.matches("[A-Za-z0-9_-]{" + PredictionIds.LENGTH + "}"));
     }
 
     @Test
@@ -98,7 +100,7 @@ class InferenceApiTest {
         String body = "{\"id\": \"req-1\", \"inputs\": ["
                 + "{\"name\": \"sepal_length\", \"datatype\": \"FP64\", \"shape\": [2, 1], \"data\": [5.1, 7.7]},"
                 + "{\"name\": \"sepal_width\", \"datatype\": \"FP64\", \"shape\": [2], \"data\": [3.5, 3.0]},"
-                + "{\"name\": \"petal_length\", \"datatype\": \"FP32\", \"shape\": [2], \"data\": [[1.4], [6.1]]},"
+                + "{\"name\": \"petal_length\", \"datatype\": \"FP32\", \"shape\": [2, 1], \"data\": [[1.4], [6.1]]},"
                 + "{\"name\": \"petal_width\", \"datatype\": \"FP64\", \"shape\": [2], \"data\": [0.2, 2.3]}]}";
         TestServer.Reply reply = iris.post("/v2/models/iris/infer", body);
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
@@ -106,7 +108,7 @@ class InferenceApiTest {
         assertThat(out.get("model_name").asText()).isEqualTo("iris");
         assertThat(out.get("model_version").asText()).isEqualTo(iris.server.modelVersion());
         assertThat(out.get("id").asText()).isEqualTo("req-1");
-        assertThat(out.get("parameters").get("prediction_ids")).hasSize(2);
+        assertThat(TestServer.output(out, "prediction_ids").get("data")).hasSize(2);
         JsonNode label = out.get("outputs").get(0);
         assertThat(label.get("name").asText()).isEqualTo("label");
         assertThat(label.get("datatype").asText()).isEqualTo("BYTES");
@@ -145,7 +147,8 @@ class InferenceApiTest {
 
     @Test
     void feedbackByIdCountsCorrectAndIncorrectOnce() throws Exception {
-        String correct = "modelops_feedback_total{model=\"iris\",outcome=\"correct\",version=\"" + iris.server.modelVersion() + "\"}";
+        String correct = "modelops_feedback_total{model=\"iris\",outcome=\"correct\",source=\"label\",version=\""
+                + iris.server.modelVersion() + "\"}";
         String incorrect = correct.replace("\"correct\"", "\"incorrect\"");
         double correctBefore = iris.metric(correct);
         double incorrectBefore = iris.metric(incorrect);
@@ -169,13 +172,19 @@ class InferenceApiTest {
     @Test
     void v2PredictionIdsTakeFeedbackToo() throws Exception {
         String body = "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", \"shape\": [1, 4], \"data\": [5.1, 3.5, 1.4, 0.2]}]}";
-        String id = iris.post("/v2/models/iris/infer", body).json().get("parameters").get("prediction_ids").get(0).asText();
+        String id = TestServer.output(iris.post("/v2/models/iris/infer", body).json(), "prediction_ids").get("data").get(0)
+                .asText();
         assertThat(iris.post("/v1/models/iris/feedback", "{\"id\": \"" + id + "\", \"label\": \"setosa\"}").status())
                 .isEqualTo(200);
     }
 
     @Test
     void evaluateFormPredictsAndScoresInOneCall() throws Exception {
+        String probe = "modelops_feedback_total{model=\"iris\",outcome=\"correct\",source=\"probe\",version=\""
+                + iris.server.modelVersion() + "\"}";
+        String label = probe.replace("\"probe\"", "\"label\"");
+        double probeBefore = iris.metric(probe);
+        double labelBefore = iris.metric(label);
         TestServer.Reply reply = iris.post("/v1/models/iris/feedback", "{\"instances\": [" + SETOSA + ", " + VIRGINICA
                 + ", " + SETOSA + "], \"labels\": [\"setosa\", \"virginica\", \"versicolor\"]}");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
@@ -184,12 +193,18 @@ class InferenceApiTest {
         assertThat(out.get("correct").asInt()).isEqualTo(2);
         assertThat(out.get("accuracy").asDouble()).isCloseTo(2.0 / 3, within(1e-12));
         assertThat(out.get("predictions")).hasSize(3);
+        // Probe traffic is other evidence than ground truth for served predictions: counted apart.
+        assertThat(iris.metric(probe)).isEqualTo(probeBefore + 2);
+        assertThat(iris.metric(label)).isEqualTo(labelBefore);
     }
 
     @Test
     void regressionFeedbackRecordsErrors() throws Exception {
-        String count = "modelops_feedback_abs_error_count{model=\"courses\",version=\"" + courses.server.modelVersion() + "\"}";
+        String count = "modelops_feedback_abs_error_count{model=\"courses\",source=\"label\",version=\""
+                + courses.server.modelVersion() + "\"}";
+        String probeCount = count.replace("\"label\"", "\"probe\"");
         double before = courses.metric(count);
+        double probeBefore = courses.metric(probeCount);
         JsonNode prediction = courses.post("/v1/models/courses:predict", "{\"instances\": [" + COURSE + "]}")
                 .json().get("predictions").get(0);
         double predicted = prediction.get("value").asDouble();
@@ -199,9 +214,12 @@ class InferenceApiTest {
         JsonNode evaluated = courses.post("/v1/models/courses/feedback", "{\"instances\": [" + COURSE + "], \"labels\": ["
                 + (predicted - 0.5) + "]}").json();
         assertThat(evaluated.get("mae").asDouble()).isCloseTo(0.5, within(1e-9));
-        assertThat(courses.metric(count)).isEqualTo(before + 2);
-        String squared = "modelops_feedback_squared_error_total{model=\"courses\",version=\"" + courses.server.modelVersion() + "\"}";
-        assertThat(courses.metric(squared)).isGreaterThanOrEqualTo(1.5 * 1.5 + 0.5 * 0.5 - 1e-9);
+        assertThat(courses.metric(count)).isEqualTo(before + 1);
+        assertThat(courses.metric(probeCount)).isEqualTo(probeBefore + 1);
+        String squared = "modelops_feedback_squared_error_total{model=\"courses\",source=\"label\",version=\""
+                + courses.server.modelVersion() + "\"}";
+        assertThat(courses.metric(squared)).isGreaterThanOrEqualTo(1.5 * 1.5 - 1e-9);
+        assertThat(courses.metric(squared.replace("\"label\"", "\"probe\""))).isGreaterThanOrEqualTo(0.5 * 0.5 - 1e-9);
     }
 
     @Test
@@ -214,7 +232,8 @@ class InferenceApiTest {
                 .contains("modelops_request_duration_seconds_bucket{model=\"iris\",version=\"" + v + "\",le=\"0.001\"}")
                 .contains("modelops_predictions_total{label=\"setosa\",model=\"iris\",version=\"" + v + "\"}")
                 .contains("modelops_feedback_total{model=\"iris\",outcome=\"correct\"")
-                .contains("modelops_model_info{algorithm=\"logistic\",model=\"iris\",model_id=\"")
+                .contains("modelops_model_info{algorithm=\"logistic\",kernel=\"linear\",model=\"iris\",model_id=\"")
+                .doesNotContain("kernel=\"loading\"")
                 .contains("jvm_memory_used_bytes{area=\"heap\"}")
                 .contains("jvm_gc_collection_seconds")
                 .contains("jvm_threads_current")
@@ -230,7 +249,8 @@ class InferenceApiTest {
     void noopEndpointIsTheSameStackWithoutAModel() throws Exception {
         ServerConfig config = ServerConfig.of(TestBundles.iris());
         config = new ServerConfig(config.bundle(), config.host(), 0, "bench", null, null, null, config.shutdownGrace(),
-                config.maxBodyBytes(), false, 10, config.feedbackTtl(), 1.0, true, 16);
+                config.maxBodyBytes(), false, 10, config.feedbackTtl(), 1.0, true, 16, null, false, null,
+                java.time.Duration.ofSeconds(10), 64, -1, 0, 0.001);
         try (TestServer bench = new TestServer(config)) {
             TestServer.Reply reply = bench.post("/v2/noop", "{\"instances\": [" + SETOSA + "]}");
             assertThat(reply.status()).isEqualTo(200);

@@ -44,6 +44,12 @@ class PrometheusTest {
                 double accuracy = prometheus.await("sum(modelops_feedback_total" + sel + ",outcome=\"correct\"})"
                         + " / sum(modelops_feedback_total" + sel + "})", v -> Math.abs(v - 25.0 / 35) < 1e-9);
                 assertThat(accuracy).isCloseTo(25.0 / 35, within(1e-9));
+                // A gate can judge ground truth alone: the probe's 5 are apart.
+                assertThat(prometheus.await("sum(modelops_feedback_total" + sel + ",outcome=\"correct\",source=\"label\"})"
+                        + " / sum(modelops_feedback_total" + sel + ",source=\"label\"})", v -> Math.abs(v - 20.0 / 30) < 1e-9))
+                        .isCloseTo(20.0 / 30, within(1e-9));
+                assertThat(prometheus.await("sum(modelops_feedback_total" + sel + ",source=\"probe\"})", v -> v == 5))
+                        .isEqualTo(5);
                 assertThat(prometheus.await("sum(modelops_requests_total" + sel + ",protocol=\"v1\",code=\"200\"})",
                         v -> v == 30)).isEqualTo(30);
                 assertThat(prometheus.await("sum(modelops_requests_total" + sel + ",protocol=\"v1\",code=\"400\"})",

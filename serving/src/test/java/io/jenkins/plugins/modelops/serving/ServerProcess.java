@@ -19,10 +19,23 @@ final class ServerProcess implements AutoCloseable {
     final List<String> stderr = new CopyOnWriteArrayList<>();
 
     ServerProcess(String... args) throws IOException {
+        this(java.util.Map.of(), args);
+    }
+
+    /** With {@code environment} added to this JVM's (minus any MODELOPS_ variable of its own). */
+    ServerProcess(java.util.Map<String, String> environment, String... args) throws IOException {
+        this("-Xmx256m", environment, args);
+    }
+
+    /** With a heap of {@code maxHeap} ({@code -Xmx64m}). */
+    ServerProcess(String maxHeap, java.util.Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), ModelServer.class.getName()));
+                maxHeap, "-cp", System.getProperty("java.class.path"), ModelServer.class.getName()));
         command.addAll(List.of(args));
-        process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("MODELOPS_"));
+        builder.environment().putAll(environment);
+        process = builder.start();
         pumps.add(pump(process.getInputStream(), stdout));
         pumps.add(pump(process.getErrorStream(), stderr));
     }

@@ -51,6 +51,16 @@ class TestServer implements AutoCloseable {
         return new TestServer(ServerConfig.of(bundle));
     }
 
+    /** The v2 response's output tensor {@code name}, or null. */
+    static JsonNode output(JsonNode response, String name) {
+        for (JsonNode output : response.path("outputs")) {
+            if (output.path("name").asText().equals(name)) {
+                return output;
+            }
+        }
+        return null;
+    }
+
     record Reply(int status, String body, HttpResponse<String> response) {
         JsonNode json() {
             try {

@@ -22,8 +22,12 @@ public final class ServingContract {
     public static final String FEEDBACK_ABS_ERROR = "modelops_feedback_abs_error";
     /** Counter of squared errors of regression feedback, by model, version and source (RMSE with the count). */
     public static final String FEEDBACK_SQUARED_ERROR = "modelops_feedback_squared_error_total";
-    /** Gauge 1 with the served model's facts as labels: model, version, model_id, algorithm, task (and kernel). */
+    /** Gauge 1 with the served model's facts as labels: model, version, model_id, algorithm, task and kernel. */
     public static final String MODEL_INFO = "modelops_model_info";
+    /** Counter of served rows predicted again by the reference to check the compiled kernel, by model and version. */
+    public static final String KERNEL_CHECKS = "modelops_kernel_checks_total";
+    /** Counter of checked rows on which the compiled kernel disagreed with its reference, by model and version. */
+    public static final String KERNEL_MISMATCHES = "modelops_kernel_mismatches_total";
 
     public static final String MODEL = "model";
     public static final String VERSION = "version";
@@ -36,6 +40,8 @@ public final class ServingContract {
     public static final String MODEL_ID = "model_id";
     public static final String ALGORITHM = "algorithm";
     public static final String TASK = "task";
+    /** Which kernel predicts: {@code linear}, {@code trees}, {@code tribuo}, {@code xgboost-native} or {@code loading}. */
+    public static final String KERNEL = "kernel";
 
     public static final String CORRECT = "correct";
     public static final String INCORRECT = "incorrect";

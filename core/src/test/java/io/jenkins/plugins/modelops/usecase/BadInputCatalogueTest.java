@@ -73,7 +73,7 @@ class BadInputCatalogueTest {
                 new Case("ragged row", "x,y,kind\n1,2,a\n2,b\n", r -> label(r, "kind"),
                         "DIR/data.csv line 3: 2 fields, but the header (line 1) has 3 columns; every row needs one "
                         + "value per column (a value or a delimiter is missing)"),
-                new Case("ragged row in a semicolon file names the semicolon", "x;y;kind\n1;2;a\n2;b\n",
+                new Case("ragged row in a semicolon file", "x;y;kind\n1;2;a\n2;b\n",
                         r -> format(label(r, "kind"), ';', '.'),
                         "DIR/data.csv line 3: 2 fields, but the header (line 1) has 3 columns; every row needs one "
                         + "value per column (a value or a delimiter is missing)"),

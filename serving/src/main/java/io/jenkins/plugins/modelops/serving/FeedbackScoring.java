@@ -1,5 +1,7 @@
 package io.jenkins.plugins.modelops.serving;
 
+import io.jenkins.plugins.modelops.metrics.Metric;
+import io.jenkins.plugins.modelops.metrics.ServingContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,9 +71,9 @@ final class FeedbackScoring {
         }
         out.put("count", truth.length);
         if (classification) {
-            out.put("correct", correct).put("accuracy", (double) correct / truth.length);
+            out.put(ServingContract.CORRECT, correct).put(Metric.ACCURACY.id(), (double) correct / truth.length);
         } else {
-            out.put("mae", absSum / truth.length).put("rmse", Math.sqrt(squaredSum / truth.length));
+            out.put(Metric.MAE.id(), absSum / truth.length).put(Metric.RMSE.id(), Math.sqrt(squaredSum / truth.length));
         }
         return Reply.json(200, out);
     }
@@ -101,7 +103,7 @@ final class FeedbackScoring {
             String predicted = classes.get(result.classIndex());
             boolean ok = predicted.equals(truth);
             metrics.feedback(ok, FeedbackSource.LABEL);
-            out.put("predicted", predicted).put(truthField, (String) truth).put("outcome", ok ? "correct" : "incorrect");
+            out.put("predicted", predicted).put(truthField, (String) truth).put(ServingContract.OUTCOME, ok ? ServingContract.CORRECT : ServingContract.INCORRECT);
         } else {
             double error = result.value() - (Double) truth;
             metrics.feedback(error, FeedbackSource.LABEL);

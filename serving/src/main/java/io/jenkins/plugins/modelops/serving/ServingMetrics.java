@@ -1,5 +1,6 @@
 package io.jenkins.plugins.modelops.serving;
 
+import io.jenkins.plugins.modelops.metrics.ServingContract;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -14,6 +15,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+
+import static io.jenkins.plugins.modelops.metrics.ServingContract.ALGORITHM;
+import static io.jenkins.plugins.modelops.metrics.ServingContract.CODE;
+import static io.jenkins.plugins.modelops.metrics.ServingContract.KERNEL;
+import static io.jenkins.plugins.modelops.metrics.ServingContract.MODEL;
+import static io.jenkins.plugins.modelops.metrics.ServingContract.MODEL_ID;
+import static io.jenkins.plugins.modelops.metrics.ServingContract.OUTCOME;
+import static io.jenkins.plugins.modelops.metrics.ServingContract.PROTOCOL;
+import static io.jenkins.plugins.modelops.metrics.ServingContract.SOURCE;
+import static io.jenkins.plugins.modelops.metrics.ServingContract.TASK;
+import static io.jenkins.plugins.modelops.metrics.ServingContract.VERSION;
 
 /**
  * The server's Prometheus metrics. Names and labels are a contract (alert rules, dashboards and monitorModel read
@@ -47,7 +59,7 @@ public final class ServingMetrics {
      * label}, by id) or probe traffic ({@code probe}, the evaluate form), different evidence a gate can choose between.
      */
     public enum FeedbackSource {
-        LABEL("label"), PROBE("probe");
+        LABEL(ServingContract.SOURCE_LABEL), PROBE(ServingContract.SOURCE_PROBE);
 
         final String label;
 
@@ -68,37 +80,37 @@ public final class ServingMetrics {
     public ServingMetrics(String model, String version, String modelId, String algorithm, String task) {
         this.model = model;
         this.version = version;
-        requests = Counter.builder().name("modelops_requests_total")
+        requests = Counter.builder().name(ServingContract.REQUESTS)
                 .help("Inference and feedback requests by protocol (v1, v2, feedback) and HTTP status code")
-                .labelNames("model", "version", "protocol", "code").register(registry);
-        duration = Histogram.builder().name("modelops_request_duration_seconds")
+                .labelNames(MODEL, VERSION, PROTOCOL, CODE).register(registry);
+        duration = Histogram.builder().name(ServingContract.REQUEST_DURATION)
                 .help("Time from request to response of inference requests (v1 predict, v2 infer)")
                 // Classic only: Prometheus 2.42 scrapes classic buckets, and native ones cost time per request.
                 .classicOnly().classicUpperBounds(LATENCY_BUCKETS)
-                .labelNames("model", "version").register(registry).labelValues(model, version);
-        predictions = Counter.builder().name("modelops_predictions_total")
+                .labelNames(MODEL, VERSION).register(registry).labelValues(model, version);
+        predictions = Counter.builder().name(ServingContract.PREDICTIONS)
                 .help("Predictions by predicted class (classification)")
-                .labelNames("model", "version", "label").register(registry);
+                .labelNames(MODEL, VERSION, ServingContract.LABEL).register(registry);
         // Feedback series for the model's task only, so a dashboard never shows a metric that cannot move.
         boolean classification = "classification".equals(task);
         if (classification) {
-            Counter feedback = Counter.builder().name("modelops_feedback_total")
+            Counter feedback = Counter.builder().name(ServingContract.FEEDBACK)
                     .help("Ground-truth feedback on classification predictions: correct or incorrect, by source (label: "
                             + "feedback by prediction id; probe: the evaluate form)")
-                    .labelNames("model", "version", "outcome", "source").register(registry);
+                    .labelNames(MODEL, VERSION, OUTCOME, SOURCE).register(registry);
             for (FeedbackSource source : FeedbackSource.values()) {
-                correct[source.ordinal()] = feedback.labelValues(model, version, "correct", source.label);
-                incorrect[source.ordinal()] = feedback.labelValues(model, version, "incorrect", source.label);
+                correct[source.ordinal()] = feedback.labelValues(model, version, ServingContract.CORRECT, source.label);
+                incorrect[source.ordinal()] = feedback.labelValues(model, version, ServingContract.INCORRECT, source.label);
             }
         } else {
-            Histogram abs = Histogram.builder().name("modelops_feedback_abs_error")
+            Histogram abs = Histogram.builder().name(ServingContract.FEEDBACK_ABS_ERROR)
                     .help("Absolute error of regression predictions that received ground-truth feedback, by source")
-                    .classicOnly().classicUpperBounds(ERROR_BUCKETS).labelNames("model", "version", "source")
+                    .classicOnly().classicUpperBounds(ERROR_BUCKETS).labelNames(MODEL, VERSION, SOURCE)
                     .register(registry);
-            Counter squared = Counter.builder().name("modelops_feedback_squared_error_total")
+            Counter squared = Counter.builder().name(ServingContract.FEEDBACK_SQUARED_ERROR)
                     .help("Sum of squared errors of regression predictions that received feedback, by source (RMSE: "
                             + "divide by modelops_feedback_abs_error_count, take the root)")
-                    .labelNames("model", "version", "source").register(registry);
+                    .labelNames(MODEL, VERSION, SOURCE).register(registry);
             for (FeedbackSource source : FeedbackSource.values()) {
                 absError[source.ordinal()] = abs.labelValues(model, version, source.label);
                 squaredError[source.ordinal()] = squared.labelValues(model, version, source.label);
@@ -107,17 +119,17 @@ public final class ServingMetrics {
         this.modelId = modelId;
         this.algorithm = algorithm;
         this.task = task;
-        info = Gauge.builder().name("modelops_model_info")
+        info = Gauge.builder().name(ServingContract.MODEL_INFO)
                 .help("The served model: always 1, its identity in the labels, and the kernel that predicts (once loaded)")
-                .labelNames("model", "version", "model_id", "algorithm", "task", "kernel").register(registry);
+                .labelNames(MODEL, VERSION, MODEL_ID, ALGORITHM, TASK, KERNEL).register(registry);
         info.labelValues(model, version, modelId, algorithm, task, "loading").set(1);
-        Counter checks = Counter.builder().name("modelops_kernel_checks_total")
+        Counter checks = Counter.builder().name(ServingContract.KERNEL_CHECKS)
                 .help("Served rows predicted again with the reference to check the compiled kernel (--kernel-check-rate)")
-                .labelNames("model", "version").register(registry);
+                .labelNames(MODEL, VERSION).register(registry);
         kernelChecks = checks.labelValues(model, version);
-        kernelMismatches = Counter.builder().name("modelops_kernel_mismatches_total")
+        kernelMismatches = Counter.builder().name(ServingContract.KERNEL_MISMATCHES)
                 .help("Checked rows on which the compiled kernel disagreed with the reference (the reference then predicts)")
-                .labelNames("model", "version").register(registry).labelValues(model, version);
+                .labelNames(MODEL, VERSION).register(registry).labelValues(model, version);
         // Heap, non-heap, buffer pools, GC, threads, classes, process RSS and CPU: the model's memory use.
         JvmMetrics.builder().register(registry);
     }

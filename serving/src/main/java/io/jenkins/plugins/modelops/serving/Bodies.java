@@ -72,7 +72,9 @@ final class Bodies {
                     + e.getLocation().getColumnNr();
             throw Requests.bad("request body is not valid JSON" + where + ": " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // reading a byte array does no I/O
+            // Reading a byte array does no I/O: this is text Jackson could not decode (it detects UTF-16 and UTF-32
+            // from the first bytes, and then meets a character beyond Unicode). Found by RequestFuzzTest.
+            throw Requests.bad("request body is not valid JSON text (send UTF-8): " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw Requests.bad("request body must be a JSON object, got " + (root == null ? "nothing" : Requests.kind(root)));

@@ -180,6 +180,11 @@ class ConformanceTest {
                 .error()).startsWith("input 'x': 'data' nests an array of 2 values at depth 1, but the shape is [2, 4]");
         assertThat(iris.post("/v2/models/iris/infer", tensor("FP64", "[2, 4]", "[" + ROW + ", " + ROW + "]")).status())
                 .isEqualTo(200);
+        // Found by RequestFuzzTest: Jackson reads these bytes as UTF-32 and meets a character beyond Unicode.
+        TestServer.Reply utf32 = iris.send(HttpRequest.newBuilder(iris.uri("/v2/models/iris/infer"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {0, 0, 0, '{', 0, 0x2c, 0, 0})).build());
+        assertThat(utf32.status()).isEqualTo(400);
+        assertThat(utf32.error()).startsWith("request body is not valid JSON text (send UTF-8)");
         TestServer.Reply trailing = iris.post("/v2/models/iris/infer", tensor("FP64", "[1, 4]", ROW) + " {}");
         assertThat(trailing.status()).isEqualTo(400);
         assertThat(trailing.error()).startsWith("request body is not valid JSON");

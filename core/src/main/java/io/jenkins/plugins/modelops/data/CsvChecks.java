@@ -1,6 +1,11 @@
 package io.jenkins.plugins.modelops.data;
 
+import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
+
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -14,9 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The slow, exact second looks that {@link CsvTable} takes only once something is wrong or suspicious, so that the
- * common, well-formed file is read in one pass: where the first byte that is not UTF-8 is, and whether a quoted
- * field runs to the end of the file.
+ * How {@link CsvTable} reads bytes as text, strictly, and the slow, exact second looks it takes only once something
+ * is wrong or suspicious, so that the common, well-formed file is read in one pass: where the first byte that is not
+ * UTF-8 is, and whether a quoted field runs to the end of the file.
  */
 final class CsvChecks {
 
@@ -145,4 +150,56 @@ final class CsvChecks {
         reader.reset();
         return next != expected;
     }
+
+    /**
+     * The file as strictly decoded UTF-8 (a byte that is not UTF-8 stops the read instead of becoming U+FFFD, which
+     * would train on {@code K\uFFFDln}), its UTF-8 byte order mark skipped. A UTF-16 file is refused by name.
+     */
+    static Reader utf8(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file));
+        in.mark(3);
+        byte[] head = in.readNBytes(3);
+        boolean utf8Bom = head.length == 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB
+                && (head[2] & 0xff) == 0xBF;
+        boolean utf16Bom = head.length >= 2 && (((head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF)
+                || ((head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE));
+        if (utf16Bom) {
+            in.close();
+            throw new InvalidInputException(Parameter.DATA, file + ": the file is UTF-16 text (it starts with a UTF-16 "
+                    + "byte order mark); save it as UTF-8, e.g. iconv -f utf-16 -t utf-8 " + file.getFileName()
+                    + " > " + utf8Name(file));
+        }
+        if (!utf8Bom) {
+            in.reset();
+        }
+        return new InputStreamReader(in, strictUtf8());
+    }
+
+    static InvalidInputException notUtf8(Path file, Exception cause) {
+        BadByte bad = firstBadByte(file);
+        String where = bad == null ? "" : String.format(" line %d: byte 0x%02X is not UTF-8 (in Latin-1 it would be "
+                + "'%s')", bad.line(), bad.value(), bad.asLatin1());
+        return new InvalidInputException(Parameter.DATA, file + where + "; the file is not UTF-8 text. Re-encode it, "
+                + "e.g. from Latin-1: iconv -f latin1 -t utf-8 " + file.getFileName() + " > " + utf8Name(file), cause);
+    }
+
+    private static String utf8Name(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) + "-utf8" + name.substring(dot) : name + "-utf8";
+    }
+
+    static boolean endsWithNewline(Path file) {
+        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(file)) {
+            if (channel.size() == 0) {
+                return true;
+            }
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            channel.position(channel.size() - 1).read(last);
+            return last.get(0) == '\n' || last.get(0) == '\r';
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read", e);
+        }
+    }
+
 }

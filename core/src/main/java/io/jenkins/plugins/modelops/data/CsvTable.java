@@ -7,11 +7,6 @@ import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Numbers;
 import io.jenkins.plugins.modelops.Parameter;
 
-import java.io.BufferedInputStream;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -107,7 +102,7 @@ public final class CsvTable {
                     // Ragged rows are reported by us, with the line and both counts.
                     .allowExtraFields(true)
                     .allowMissingFields(true)
-                    .ofCsvRecord(utf8(file));
+                    .ofCsvRecord(CsvChecks.utf8(file));
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(Parameter.DATA, source + ": no such data file", e);
         } catch (IOException e) {
@@ -119,50 +114,12 @@ public final class CsvTable {
             throw new InvalidInputException(Parameter.DATA, source + ": not valid CSV (RFC 4180): " + describe(e), e);
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CharacterCodingException) {
-                throw notUtf8(file, e);
+                throw CsvChecks.notUtf8(file, e);
             }
             throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(source, e);
         }
-    }
-
-    /**
-     * The file as strictly decoded UTF-8 (a byte that is not UTF-8 stops the read instead of becoming U+FFFD, which
-     * would train on {@code K\uFFFDln}), its UTF-8 byte order mark skipped. A UTF-16 file is refused by name.
-     */
-    private static Reader utf8(Path file) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file));
-        in.mark(3);
-        byte[] head = in.readNBytes(3);
-        boolean utf8Bom = head.length == 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB
-                && (head[2] & 0xff) == 0xBF;
-        boolean utf16Bom = head.length >= 2 && (((head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF)
-                || ((head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE));
-        if (utf16Bom) {
-            in.close();
-            throw new InvalidInputException(Parameter.DATA, file + ": the file is UTF-16 text (it starts with a UTF-16 "
-                    + "byte order mark); save it as UTF-8, e.g. iconv -f utf-16 -t utf-8 " + file.getFileName()
-                    + " > " + utf8Name(file));
-        }
-        if (!utf8Bom) {
-            in.reset();
-        }
-        return new InputStreamReader(in, CsvChecks.strictUtf8());
-    }
-
-    private static InvalidInputException notUtf8(Path file, Exception cause) {
-        CsvChecks.BadByte bad = CsvChecks.firstBadByte(file);
-        String where = bad == null ? "" : String.format(" line %d: byte 0x%02X is not UTF-8 (in Latin-1 it would be "
-                + "'%s')", bad.line(), bad.value(), bad.asLatin1());
-        return new InvalidInputException(Parameter.DATA, file + where + "; the file is not UTF-8 text. Re-encode it, "
-                + "e.g. from Latin-1: iconv -f latin1 -t utf-8 " + file.getFileName() + " > " + utf8Name(file), cause);
-    }
-
-    private static String utf8Name(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) + "-utf8" + name.substring(dot) : name + "-utf8";
     }
 
     private static CsvTable read(Path file, CsvReader<CsvRecord> reader, Set<String> textColumns, CsvFormat format) {
@@ -213,7 +170,7 @@ public final class CsvTable {
             throw new InvalidInputException(Parameter.DATA, source + ": only a header row (" + String.join(",", header)
                     + "); expected data rows below it");
         }
-        if (lastField.indexOf('\n') >= 0 || lastField.indexOf('\r') >= 0 || !endsWithNewline(file)) {
+        if (lastField.indexOf('\n') >= 0 || lastField.indexOf('\r') >= 0 || !CsvChecks.endsWithNewline(file)) {
             // A quote that never closes swallows the rest of the file into the last record's last field (or, on a
             // last line without a newline, reads as a value without its quote).
             checkQuotesClose(file, header, lastLine, format);
@@ -223,19 +180,6 @@ public final class CsvTable {
             columns.add(builders[c].build(header.get(c), rows));
         }
         return new CsvTable(source, List.copyOf(header), Arrays.copyOf(lines, rows), List.copyOf(columns));
-    }
-
-    private static boolean endsWithNewline(Path file) {
-        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(file)) {
-            if (channel.size() == 0) {
-                return true;
-            }
-            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
-            channel.position(channel.size() - 1).read(last);
-            return last.get(0) == '\n' || last.get(0) == '\r';
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read", e);
-        }
     }
 
     private static void checkQuotesClose(Path file, List<String> header, long fromLine, CsvFormat format) {

@@ -317,53 +317,9 @@ public final class Predictor {
         };
     }
 
-    /**
-     * Rows spread over the schema: each numeric feature at its minimum, mean, maximum or a uniform draw in between
-     * (and missing, where the policy imputes); each categorical feature at one of its categories. Seeded, so a bundle
-     * always gets the same probes.
-     */
+    /** The rows a compiled kernel is checked on at start-up: see {@link KernelProbes}. */
     List<double[]> probes() {
-        java.util.Random random = new java.util.Random(42);
-        List<double[]> probes = new ArrayList<>(PROBES);
-        for (int p = 0; p < PROBES - 2; p++) {
-            Map<String, Object> row = new java.util.HashMap<>();
-            for (io.jenkins.plugins.modelops.data.FeatureSpec feature : schema.features()) {
-                if (feature.isNumeric()) {
-                    int pick = random.nextInt(8);
-                    double min = feature.min();
-                    double max = feature.max();
-                    boolean imputed = schema.missing() == io.jenkins.plugins.modelops.data.MissingPolicy.MEAN;
-                    Object value = switch (pick) {
-                        case 0 -> min;
-                        case 1 -> max;
-                        case 2 -> feature.mean();
-                        case 3 -> imputed ? null : min;
-                        default -> min + random.nextDouble() * (max - min);
-                    };
-                    row.put(feature.name(), value);
-                } else {
-                    List<String> categories = feature.categories();
-                    row.put(feature.name(), categories.get(random.nextInt(categories.size())));
-                }
-            }
-            probes.add(encode(row, false));
-        }
-        // Two rows the draws may miss: every category unseen (all one-hot slots absent), every number imputed.
-        Map<String, Object> unseen = new java.util.HashMap<>();
-        Map<String, Object> imputed = new java.util.HashMap<>();
-        boolean imputes = schema.missing() == io.jenkins.plugins.modelops.data.MissingPolicy.MEAN;
-        for (io.jenkins.plugins.modelops.data.FeatureSpec feature : schema.features()) {
-            if (feature.isNumeric()) {
-                unseen.put(feature.name(), feature.mean());
-                imputed.put(feature.name(), imputes ? null : feature.min());
-            } else {
-                unseen.put(feature.name(), "\u0000a category no training row had");
-                imputed.put(feature.name(), feature.categories().get(0));
-            }
-        }
-        probes.add(encode(unseen, false));
-        probes.add(encode(imputed, false));
-        return probes;
+        return KernelProbes.rows(schema, PROBES, row -> encode(row, false));
     }
 
     /** Null when the kernels agree on every probe within the tolerance, else the first difference. */

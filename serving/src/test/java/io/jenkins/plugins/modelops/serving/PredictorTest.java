@@ -97,6 +97,28 @@ class PredictorTest {
         assertThat(sum / rows.size()).isCloseTo(label.targetMean(), within(1.0));
     }
 
+    @Test
+    void aModelOfOnlyCategoricalFeaturesLoadsWithItsCompiledKernel() throws IOException {
+        // Its start-up probes cannot hold a row of only unseen categories: the model knows nothing of such a row.
+        Path dir = Files.createTempDirectory("categorical");
+        StringBuilder csv = new StringBuilder("colour,size,kind\n");
+        for (int i = 0; i < 60; i++) {
+            csv.append(i % 3 == 0 ? "red" : "blue").append(',').append(i % 2 == 0 ? "S" : "L").append(',')
+                    .append(i % 3 == 0 ? "a" : "b").append('\n');
+        }
+        Path data = Files.writeString(dir.resolve("shop.csv"), csv);
+        io.jenkins.plugins.modelops.usecase.TrainModel.run(new io.jenkins.plugins.modelops.usecase.TrainModel.Request(
+                io.jenkins.plugins.modelops.train.TrainingConfig.of(data,
+                        io.jenkins.plugins.modelops.data.DataSpec.of("kind")), dir.resolve("model"),
+                java.util.Optional.empty(), List.of()), io.jenkins.plugins.modelops.Progress.silent());
+
+        Predictor predictor = Predictor.load(ModelBundle.open(dir.resolve("model")));
+
+        assertThat(predictor.kernel()).startsWith("linear");
+        assertThat(predictor.predict(List.of(predictor.encode(Map.of("colour", "red", "size", "S"), false))).get(0)
+                .label()).isEqualTo("a");
+    }
+
     private static Double nullIfNaN(double v) {
         return Double.isNaN(v) ? null : v;
     }

@@ -138,9 +138,17 @@ class HostileClientsTest {
         try (TestServer server = new TestServer(small(Duration.ofSeconds(60), 2, -1))) {
             String code503 = "modelops_requests_total{code=\"503\",model=\"iris\",protocol=\"v1\",version=\""
                     + server.server.modelVersion() + "\"}";
-            try (Socket first = stalled(server.server.port()); Socket second = stalled(server.server.port())) {
+            List<Socket> holders = new ArrayList<>(List.of(stalled(server.server.port()), stalled(server.server.port())));
+            try {
                 TestServer.Reply refused = null;
                 for (int attempt = 0; attempt < 500 && refused == null; attempt++) { // until both are dispatched
+                    for (int i = 0; i < holders.size(); i++) {
+                        // A stalled upload dispatched while a probe held a permit was itself refused: replace it.
+                        if (holders.get(i).getInputStream().available() > 0) {
+                            holders.get(i).close();
+                            holders.set(i, stalled(server.server.port()));
+                        }
+                    }
                     TestServer.Reply reply = server.post("/v1/models/iris:predict", "{\"instances\": [" + InferenceApiTest.SETOSA + "]}");
                     if (reply.status() == 503) {
                         refused = reply;
@@ -154,11 +162,15 @@ class HostileClientsTest {
                 assertThat(server.metric(code503)).isGreaterThanOrEqualTo(1);
                 assertThat(server.get("/v2/health/ready").status()).as("health needs no permit").isEqualTo(200);
                 assertThat(server.get("/metrics").status()).isEqualTo(200);
-                for (Socket socket : List.of(first, second)) { // the rest of their bodies: 99 spaces after '{'
+                for (Socket socket : holders) { // the rest of their bodies: 99 spaces after '{'
                     socket.getOutputStream().write(" ".repeat(99).getBytes(StandardCharsets.US_ASCII));
                     socket.getOutputStream().flush();
                     String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
                     assertThat(answer).isEqualTo("HTTP/1.1 400"); // '{' and spaces: not JSON, but read and answered
+                }
+            } finally {
+                for (Socket socket : holders) {
+                    socket.close();
                 }
             }
             TestServer.Reply after = server.post("/v1/models/iris:predict", "{\"instances\": [" + InferenceApiTest.SETOSA + "]}");

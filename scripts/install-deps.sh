@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing ModelOps needs on a fresh Debian machine (12 or 13), and nothing twice.
 #   scripts/install-deps.sh          # build + run: a JDK 17 or later and libgomp1 (XGBoost's native library needs it)
-#   scripts/install-deps.sh --test   # also what the tests start on 127.0.0.1: prometheus (serving tests)
+#   scripts/install-deps.sh --test   # also what the tests start on 127.0.0.1: prometheus (serving tests), an OCI
+#                                    # registry and a Docker engine (deploy tests), debootstrap (their JRE base image)
 # As root it installs directly, otherwise with sudo; a user with neither is told the command to have run as root.
 set -euo pipefail
 
@@ -79,6 +80,9 @@ command -v curl >/dev/null 2>&1 || packages+=(curl)
 command -v unzip >/dev/null 2>&1 || packages+=(unzip)
 if [[ ${1:-} == --test ]]; then
   { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || packages+=(prometheus)
+  command -v docker-registry >/dev/null 2>&1 || packages+=(docker-registry)
+  command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
+  { command -v debootstrap || [[ -x /usr/sbin/debootstrap ]]; } >/dev/null 2>&1 || packages+=(debootstrap)
 fi
 [[ -n $jdk_missing ]] && echo "JDK: $jdk_missing." >&2
 if [[ -z $jdk_missing ]] && ((${#packages[@]} == 0)); then

@@ -8,8 +8,12 @@ import java.util.Locale;
  * the step as {@code output:}), see {@link InvalidInputException#render}.
  */
 public enum Parameter {
+    // trainModel
     DATA, LABEL, FEATURES, EXCLUDE, CATEGORICAL, TASK, ALGORITHM, PARAMS, TEST_FRACTION, FOLDS, SEED, MISSING, OUTPUT,
-    BASELINE, REQUIRE, DELIMITER, DECIMAL;
+    BASELINE, REQUIRE, DELIMITER, DECIMAL,
+    // deployModel (the model bundle is model:, the CLI's --bundle)
+    MODEL, IMAGE, BASE_IMAGE, TAR, DOCKER, INSECURE, NAME, NAMESPACE, KUBECONFIG, REPLICAS, STRATEGY, CANARY_REPLICAS,
+    TIMEOUT, HPA, TLS_SECRET, BUNDLE_PVC, ENV, PORT, STATE_DIR;
 
     /** Marks a reference in a message; a control character that no file name or value in a message holds. */
     static final char MARK = '\u001F';

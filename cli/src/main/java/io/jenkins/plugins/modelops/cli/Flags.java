@@ -12,8 +12,8 @@ final class Flags {
         return switch (parameter) {
             case OUTPUT -> "--out";
             case PARAMS -> "--param";
-            case TEST_FRACTION -> "--test-fraction";
-            default -> "--" + parameter.id();
+            case MODEL -> "--bundle";
+            default -> "--" + parameter.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         };
     }
 

@@ -55,6 +55,8 @@ class FeedbackAccessTest {
         assertThat(without.status()).isEqualTo(401);
         assertThat(without.response().headers().firstValue("WWW-Authenticate")).contains(FeedbackAccess.CHALLENGE);
         assertThat(without.error()).contains("Authorization: Bearer", "--feedback-token-file", "MODELOPS_FEEDBACK_TOKEN");
+        // Refused before its body was read: the connection closes, so no client reuses it and waits in vain.
+        assertThat(without.response().headers().firstValue("Connection")).contains("close");
         TestServer.Reply wrong = feedback(body, "Bearer " + TOKEN + "x");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.body()).doesNotContain(TOKEN);

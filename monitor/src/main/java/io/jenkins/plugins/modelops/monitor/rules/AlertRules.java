@@ -67,7 +67,7 @@ public final class AlertRules {
 
     public static RuleGroup generate(Request request) {
         String matchers = ServingContract.MODEL + "=\"" + request.name() + "\"";
-        String window = promDuration(request.window());
+        String window = Signal.promDuration(request.window());
         Task task = task(request.conditions());
         List<Rule> rules = new ArrayList<>();
         for (Signal signal : recorded(task)) {
@@ -128,20 +128,8 @@ public final class AlertRules {
         }
         Map<String, String> labels = text.labels(signal == Signal.ACCURACY || signal.fromFeedback()
                 ? "critical" : "warning");
-        return new Rule(null, text.alertName(signal), expr, promDuration(request.forDuration()), labels,
+        return new Rule(null, text.alertName(signal), expr, Signal.promDuration(request.forDuration()), labels,
                 text.thresholdAnnotations(condition));
-    }
-
-    /** A PromQL duration: {@code 5m}, {@code 90s}, {@code 1h}. */
-    public static String promDuration(Duration duration) {
-        long seconds = duration.toSeconds();
-        if (seconds > 0 && seconds % 3600 == 0) {
-            return seconds / 3600 + "h";
-        }
-        if (seconds > 0 && seconds % 60 == 0) {
-            return seconds / 60 + "m";
-        }
-        return seconds + "s";
     }
 
     static Map<String, String> ordered(String... pairs) {

@@ -81,7 +81,7 @@ final class AlertText {
         String down = "(up{job=\"" + request.job() + "\"} == 0) or absent(" + info + ")";
         String mismatches = "increase(" + ServingContract.KERNEL_MISMATCHES + "{" + matchers + "}[" + window
                 + "]) > 0";
-        String forDuration = AlertRules.promDuration(request.forDuration());
+        String forDuration = Signal.promDuration(request.forDuration());
         return List.of(
                 new Rule(null, "ModelNoTraffic", noTraffic, forDuration, labels("warning"), annotations(
                         "ModelNoTraffic", "idle", MODEL + " " + VERSION + " has had no requests for " + window,

@@ -155,4 +155,16 @@ public enum Signal {
             case ALERTS -> throw new IllegalStateException("alerts are not recorded");
         };
     }
+
+    /** A PromQL duration: {@code 5m}, {@code 90s}, {@code 1h}. */
+    public static String promDuration(java.time.Duration duration) {
+        long seconds = duration.toSeconds();
+        if (seconds > 0 && seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds > 0 && seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
+    }
 }

@@ -122,6 +122,24 @@ class AlertRulesTest {
     }
 
     @Test
+    void everyAlertsRunbookAnchorIsAHeadingOfTheRunbook() throws Exception {
+        Path runbook = null;
+        for (Path d = Path.of("").toAbsolutePath(); d != null && runbook == null; d = d.getParent()) {
+            runbook = Files.isRegularFile(d.resolve("docs/runbook.md")) ? d.resolve("docs/runbook.md") : null;
+        }
+        assertThat(runbook).as("docs/runbook.md above " + Path.of("").toAbsolutePath()).isNotNull();
+        List<String> headings = Files.readAllLines(runbook).stream().filter(l -> l.startsWith("## "))
+                .map(l -> l.substring(3).strip()).toList();
+        for (RuleGroup group : List.of(AlertRules.generate(request("accuracy>=0.9", "latencyP50<=1s",
+                "latencyP95<=1s", "latencyP99<=1s", "requestRate>1")), AlertRules.generate(request("mae<=1", "rmse<=1")))) {
+            for (Rule alert : group.alerts()) {
+                String url = alert.annotations().get("runbook_url");
+                assertThat(headings).as(alert.alert()).contains(url.substring(url.indexOf('#') + 1));
+            }
+        }
+    }
+
+    @Test
     void refusesAGateThatMixesTasks() {
         assertThatThrownBy(() -> AlertRules.generate(request("accuracy>=0.9", "rmse<=3")))
                 .isInstanceOf(InvalidInputException.class)

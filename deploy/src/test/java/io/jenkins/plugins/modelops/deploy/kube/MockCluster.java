@@ -143,8 +143,15 @@ final class MockCluster implements AutoCloseable {
             this.crud = crud;
         }
 
+        /** The Authorization headers seen, for the kubeconfig tests. */
+        final java.util.Set<String> authorizations = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
         @Override
         public MockResponse dispatch(RecordedRequest request) {
+            String auth = request.getHeader("Authorization");
+            if (auth != null) {
+                authorizations.add(auth);
+            }
             if (forbidden.test(request)) {
                 return error(403, "Forbidden", "deployments.apps is forbidden: User \"system:serviceaccount:ci:jenkins\""
                         + " cannot create resource \"deployments\" in API group \"apps\" in the namespace \"ml\"");

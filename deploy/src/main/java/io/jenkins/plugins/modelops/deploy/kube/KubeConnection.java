@@ -39,9 +39,10 @@ public final class KubeConnection {
             }
             try {
                 config = Config.fromKubeconfig(text);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException e) { // fabric8 says little more than a NullPointerException for an empty file
                 throw new InvalidInputException(Parameter.KUBECONFIG, Parameter.KUBECONFIG.ref() + " " + file
-                        + " is not a usable kubeconfig: " + e.getMessage(), e);
+                        + " is not a usable kubeconfig (apiVersion: v1, kind: Config, with clusters, users and a"
+                        + " current context)", e);
             }
         } else {
             config = Config.autoConfigure(null);

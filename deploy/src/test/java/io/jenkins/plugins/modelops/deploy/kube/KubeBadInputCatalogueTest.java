@@ -149,5 +149,9 @@ class KubeBadInputCatalogueTest {
         }
         bad(Parameter.KUBECONFIG, "--kubeconfig " + dir.resolve("absent") + ": cannot read it (NoSuchFileException)",
                 () -> KubeConnection.config(Optional.of(dir.resolve("absent"))));
+        Files.writeString(dir.resolve("empty"), "");
+        bad(Parameter.KUBECONFIG, "--kubeconfig " + dir.resolve("empty") + " is not a usable kubeconfig (apiVersion:"
+                + " v1, kind: Config, with clusters, users and a current context)",
+                () -> KubeConnection.config(Optional.of(dir.resolve("empty"))));
     }
 }

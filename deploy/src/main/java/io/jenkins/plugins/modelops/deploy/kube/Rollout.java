@@ -16,8 +16,13 @@ import java.util.Optional;
  */
 final class Rollout {
 
-    /** How often the Deployment is read: a rollout takes seconds to minutes; a watch would save little. */
-    static final Duration POLL = Duration.ofMillis(200);
+    /**
+     * How often the Deployment is read: from {@code FIRST_POLL}, half as often again after each read that saw no
+     * change, up to {@code MAX_POLL}; back to the start when the state moves. A quick rollout is seen quickly and a
+     * five-minute one costs the API server a few hundred GETs, not thousands. (A watch would save little more.)
+     */
+    static final Duration FIRST_POLL = Duration.ofMillis(50);
+    static final Duration MAX_POLL = Duration.ofSeconds(2);
 
     /** How a rollout ended; {@code state} is the last thing seen ("1/2 replicas updated, 0 available"). */
     record Result(boolean healthy, String reason, String state) {
@@ -29,6 +34,7 @@ final class Rollout {
     static Result await(KubeCalls calls, String name, Duration timeout, Progress progress) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = null;
+        long poll = FIRST_POLL.toMillis();
         String where = "deployment " + calls.namespace() + "/" + name;
         while (true) {
             Optional<Deployment> d = calls.get(KubeCalls.DEPLOYMENT, name);
@@ -39,6 +45,9 @@ final class Rollout {
             if (!state.text().equals(last)) {
                 progress.info(where + ": " + state.text());
                 last = state.text();
+                poll = FIRST_POLL.toMillis();
+            } else {
+                poll = Math.min(MAX_POLL.toMillis(), poll * 3 / 2);
             }
             if (state.done()) {
                 return new Result(true, "", state.text());
@@ -51,7 +60,7 @@ final class Rollout {
                         + state.text(), state.text());
             }
             try {
-                Thread.sleep(POLL.toMillis());
+                Thread.sleep(Math.max(1, Math.min(poll, (deadline - System.nanoTime()) / 1_000_000)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Result(false, "interrupted while waiting for " + where, state.text());

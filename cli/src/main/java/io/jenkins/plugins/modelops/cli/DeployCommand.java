@@ -2,6 +2,8 @@ package io.jenkins.plugins.modelops.cli;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.deploy.kube.DeploySpec;
 import io.jenkins.plugins.modelops.deploy.kube.KubeDeploy;
@@ -55,9 +57,9 @@ final class DeployCommand implements Callable<Integer> {
                         + " them behind the same Service (then promote or abort)")
         String strategy;
 
-        @Option(names = "--canary-replicas", paramLabel = "N", defaultValue = "1",
+        @Option(names = "--canary-replicas", paramLabel = "N",
                 description = "replicas of the canary (default 1): its share of requests is N/(N+stable)")
-        int canaryReplicas;
+        Integer canaryReplicas;
 
         @Option(names = "--hpa", paramLabel = "MIN:MAX:CPU%",
                 description = "a HorizontalPodAutoscaler on CPU, e.g. 2:10:70")
@@ -99,7 +101,10 @@ final class DeployCommand implements Callable<Integer> {
                 .withBundlePvc(k.bundlePvc)
                 .withHpa(k.hpa == null ? null : DeploySpec.Autoscaling.parse(k.hpa));
         if (deploy.strategy() == DeploySpec.Strategy.CANARY) {
-            deploy = deploy.withCanary(k.canaryReplicas);
+            deploy = deploy.withCanary(k.canaryReplicas == null ? DeploySpec.DEFAULT_CANARY_REPLICAS : k.canaryReplicas);
+        } else if (k.canaryReplicas != null) {
+            throw new InvalidInputException(Parameter.CANARY_REPLICAS, Parameter.CANARY_REPLICAS.ref()
+                    + " only applies with " + Parameter.STRATEGY.ref() + " canary");
         }
         if (k.dryRun) {
             spec.commandLine().getOut().print(KubeDeploy.render(deploy));

@@ -91,6 +91,9 @@ class ModelOpsDeployTest {
         assertThat(run("deploy", "--image", "iris:1", "--name", "iris", "--namespace", "ml", "--hpa", "9", "--dry-run"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("error: --hpa '9' is not MIN:MAX:CPU% (e.g. 2:10:70)");
+        assertThat(run("deploy", "--image", "iris:1", "--name", "iris", "--namespace", "ml", "--canary-replicas", "2",
+                "--dry-run")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: --canary-replicas only applies with --strategy canary\n");
         assertThat(run("deploy", "--name", "iris")).isEqualTo(2);
         assertThat(err.toString()).contains("Missing required argument");
     }

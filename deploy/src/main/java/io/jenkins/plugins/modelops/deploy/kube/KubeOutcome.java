@@ -41,6 +41,18 @@ public record KubeOutcome(Status status, String namespace, String name, Optional
         return url(spec.name(), spec.namespace(), spec.tlsSecret().isPresent());
     }
 
+    /** The URL of a deployment as it runs: HTTPS when its pods get a TLS certificate. */
+    static String url(io.fabric8.kubernetes.api.model.apps.Deployment d) {
+        boolean tls = d.getSpec().getTemplate().getSpec().getContainers().stream()
+                .flatMap(c -> c.getEnv() == null ? java.util.stream.Stream.empty() : c.getEnv().stream())
+                .anyMatch(e -> io.jenkins.plugins.modelops.deploy.server.ServerCommand.TLS_CERT.equals(e.getName()));
+        String name = d.getMetadata().getName();
+        if (name.endsWith(KubeNames.CANARY_SUFFIX)) {
+            name = name.substring(0, name.length() - KubeNames.CANARY_SUFFIX.length());
+        }
+        return url(name, d.getMetadata().getNamespace(), tls);
+    }
+
     static String url(String name, String namespace, boolean tls) {
         return (tls ? "https" : "http") + "://" + name + "." + namespace + ".svc:"
                 + io.jenkins.plugins.modelops.deploy.server.ServerCommand.CONTAINER_PORT;

@@ -52,12 +52,12 @@ public final class KubeVerbs {
                 throw new KubeException("promoting " + canaryName + " failed (" + result.reason() + ") and so did"
                         + " restoring the stable track: " + back.reason());
             }
-            return outcome(Status.ROLLED_BACK, request, image(before), Optional.of(result.reason()));
+            return outcome(Status.ROLLED_BACK, request, stable, image(before), Optional.of(result.reason()));
         }
         calls.delete(KubeCalls.DEPLOYMENT, canaryName);
         progress.info("Promoted: " + request.namespace() + "/" + request.name() + " runs " + image(Canary.asStable(canary))
                 + "; removed the canary");
-        return outcome(Status.PROMOTED, request, image(Canary.asStable(canary)), Optional.empty());
+        return outcome(Status.PROMOTED, request, canary, image(Canary.asStable(canary)), Optional.empty());
     }
 
     /** Removes the canary; the stable track is not touched. Nothing to abort is not an error. */
@@ -69,9 +69,9 @@ public final class KubeVerbs {
         } else {
             progress.info("No canary " + request.namespace() + "/" + canaryName + " to abort");
         }
-        Optional<String> image = calls.get(KubeCalls.DEPLOYMENT, request.name()).map(d -> image(Revisions.of(d)));
-        return new KubeOutcome(Status.ABORTED, request.namespace(), request.name(), image,
-                image.map(i -> KubeOutcome.url(request.name(), request.namespace(), false)), Optional.empty());
+        Optional<Deployment> stable = calls.get(KubeCalls.DEPLOYMENT, request.name());
+        return new KubeOutcome(Status.ABORTED, request.namespace(), request.name(),
+                stable.map(d -> image(Revisions.of(d))), stable.map(KubeOutcome::url), Optional.empty());
     }
 
     /** The stable track back to its previous revision (a second rollback undoes the first), waited for. */
@@ -87,7 +87,7 @@ public final class KubeVerbs {
             throw new KubeException("rollback of " + request.namespace() + "/" + request.name() + " to "
                     + image(previous) + " failed: " + result.reason());
         }
-        return outcome(Status.REVERTED, request, image(previous), Optional.empty());
+        return outcome(Status.REVERTED, request, stable, image(previous), Optional.empty());
     }
 
     /** Removes every object the deployment made, its Secret included. Nothing left to remove is not an error. */
@@ -129,8 +129,10 @@ public final class KubeVerbs {
         return r.template().getSpec().getContainers().get(0).getImage();
     }
 
-    private static KubeOutcome outcome(Status status, Request request, String image, Optional<String> reason) {
+    /** {@code like}: one of the deployment's Deployments, whose pods say whether it serves HTTPS. */
+    private static KubeOutcome outcome(Status status, Request request, Deployment like, String image,
+                                       Optional<String> reason) {
         return new KubeOutcome(status, request.namespace(), request.name(), Optional.of(image),
-                Optional.of(KubeOutcome.url(request.name(), request.namespace(), false)), reason);
+                Optional.of(KubeOutcome.url(like)), reason);
     }
 }

@@ -146,7 +146,7 @@ public final class Manifests {
                 .withNewMetadata().withName(deploymentName(spec, track)).withNamespace(spec.namespace())
                 .withLabels(labels(spec, track)).withAnnotations(annotations(spec)).endMetadata()
                 .withNewSpec()
-                .withReplicas(stable ? spec.replicas() : spec.canaryReplicas())
+                .withReplicas(stable ? replicas(spec) : spec.canaryReplicas())
                 .withRevisionHistoryLimit(5)
                 .withProgressDeadlineSeconds((int) Math.min(Integer.MAX_VALUE, spec.timeout().toSeconds()))
                 .withNewSelector().withMatchLabels(KubeNames.trackSelector(spec.name(), track)).endSelector()
@@ -165,6 +165,12 @@ public final class Manifests {
                 .withVolumes(volumes(spec))
                 .endSpec().endTemplate()
                 .endSpec().build();
+    }
+
+    /** The stable replicas to start with: within the HPA's bounds when there is one (it takes over from there). */
+    static int replicas(DeploySpec spec) {
+        return spec.hpa().map(a -> Math.max(a.minReplicas(), Math.min(a.maxReplicas(), spec.replicas())))
+                .orElse(spec.replicas());
     }
 
     private static Container container(DeploySpec spec, String track) {

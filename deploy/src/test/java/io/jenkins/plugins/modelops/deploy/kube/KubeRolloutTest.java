@@ -118,11 +118,17 @@ class KubeRolloutTest {
 
     @Test
     void aFirstDeployThatFailsLeavesNothingBehind() {
-        KubeOutcome outcome = deploy("registry.example/ml/iris:broken");
+        cluster.installServiceMonitorCrd();
+        KubeOutcome outcome = KubeDeploy.run(spec("registry.example/ml/iris:broken")
+                .withHpa(DeploySpec.Autoscaling.parse("3:5:80")), cluster.client, cluster.progress);
 
         assertThat(outcome.status()).isEqualTo(Status.FAILED_FIRST_DEPLOY);
         assertThat(outcome.failed()).isTrue();
         assertThat(everything()).isEmpty();
+        assertThat(cluster.client.genericKubernetesResources(Manifests.SERVICE_MONITOR).inNamespace(NS).list()
+                .getItems()).isEmpty();
+        assertThat(outcome.reason().orElseThrow()).as("the HPA's minimum replaced --replicas 2")
+                .endsWith("3/3 replicas updated, 0 available");
     }
 
     @Test

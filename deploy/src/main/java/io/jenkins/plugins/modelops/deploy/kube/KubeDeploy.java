@@ -10,7 +10,11 @@ import io.jenkins.plugins.modelops.deploy.kube.Revisions.Revision;
 import io.jenkins.plugins.modelops.deploy.kube.Revisions.Snapshot;
 import io.jenkins.plugins.modelops.deploy.server.ServerSecrets;
 
+import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
+
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,6 +47,7 @@ public final class KubeDeploy {
         }
         boolean monitor = monitorWanted(calls, progress);
         Snapshot before = Revisions.take(calls, spec.name(), monitor);
+        refuseForeign(spec, before);
         progress.info((before.deployment().isPresent() ? "Updating" : "Creating") + " deployment " + where
                 + " with " + spec.image());
         try {
@@ -136,6 +141,19 @@ public final class KubeDeploy {
         want.getSpec().setClusterIP(now.getSpec().getClusterIP());
         want.getSpec().setClusterIPs(now.getSpec().getClusterIPs());
         return want;
+    }
+
+    /** Never take over objects someone else made under the same name (a Secret we would read, a Service...). */
+    private static void refuseForeign(DeploySpec spec, Snapshot before) {
+        List<Optional<? extends HasMetadata>> existing = List.of(before.secret(), before.service(),
+                before.deployment(), before.hpa(), before.monitor());
+        for (Optional<? extends HasMetadata> o : existing) {
+            if (o.isPresent() && !ours(o.get())) {
+                throw new InvalidInputException(Parameter.NAME, o.get().getKind() + " " + spec.namespace() + "/"
+                        + spec.name() + " exists and was not made by modelops (no label " + KubeNames.MANAGED_BY
+                        + "=" + KubeNames.MANAGER + "): choose another " + Parameter.NAME.ref() + " or remove it");
+            }
+        }
     }
 
     private static boolean ours(HasMetadata o) {

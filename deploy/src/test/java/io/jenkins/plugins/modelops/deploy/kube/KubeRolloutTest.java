@@ -134,6 +134,7 @@ class KubeRolloutTest {
     @Test
     void aConflictIsRetriedWithAFreshResourceVersion() {
         deploy(V1);
+        cluster.faults.conflictOn = "/deployments/iris";
         cluster.faults.conflicts.set(1);
 
         KubeOutcome outcome = deploy(V2);
@@ -162,6 +163,39 @@ class KubeRolloutTest {
                 + " (docs/kubernetes.md lists the rules deployModel needs)");
         assertThat(everything()).as("the Secret and Service written before are gone").isEmpty();
         assertThat(cluster.text()).contains("Writing ml/iris failed; putting back what was there before");
+    }
+
+    @Test
+    void anUpdateRefusedHalfWayPutsTheDeploymentAndServiceBack() {
+        deploy(V1);
+        Deployment before = deployment("iris");
+        cluster.faults.forbidden = r -> "POST".equals(r.getMethod()) && r.getPath().contains("horizontalpodautoscalers");
+
+        assertThatThrownBy(() -> KubeDeploy.run(spec(V2).withHpa(DeploySpec.Autoscaling.parse("2:4:50"))
+                .withTlsSecret("iris-tls"), cluster.client, cluster.progress))
+                .hasMessageStartingWith("forbidden: the Kubernetes credentials in use may not create"
+                        + " horizontalpodautoscalers.autoscaling in namespace ml");
+
+        Deployment after = deployment("iris");
+        assertThat(image(after)).isEqualTo(V1);
+        assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+        assertThat(after.getMetadata().getAnnotations()).isEqualTo(before.getMetadata().getAnnotations());
+        assertThat(cluster.client.services().inNamespace(NS).withName("iris").get().getSpec().getPorts().get(0)
+                .getName()).as("the Service's port is http again, not https").isEqualTo("http");
+        assertThat(cluster.client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).list().getItems())
+                .isEmpty();
+    }
+
+    @Test
+    void objectsThatModelopsDidNotMakeAreNotTakenOver() {
+        cluster.client.services().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("iris").endMetadata().withNewSpec().addNewPort().withPort(80).endPort()
+                .endSpec().build()).create();
+        assertThatThrownBy(() -> deploy(V1))
+                .isInstanceOf(io.jenkins.plugins.modelops.InvalidInputException.class)
+                .hasMessage("Service ml/iris exists and was not made by modelops (no label"
+                        + " app.kubernetes.io/managed-by=modelops): choose another name: or remove it");
+        assertThat(deployment("iris")).isNull();
     }
 
     @Test

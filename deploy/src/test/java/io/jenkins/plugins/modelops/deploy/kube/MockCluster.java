@@ -136,6 +136,8 @@ final class MockCluster implements AutoCloseable {
         /** PUTs of objects (not of /status) still to answer with 409. */
         final AtomicInteger conflicts = new AtomicInteger();
         final AtomicInteger conflictsServed = new AtomicInteger();
+        /** Only PUTs whose path contains this get a 409. */
+        volatile String conflictOn = "";
         /** Requests to answer with 403, e.g. {@code r -> r.getMethod().equals("POST") && r.getPath().contains(...)}. */
         volatile Predicate<RecordedRequest> forbidden = r -> false;
 
@@ -157,7 +159,7 @@ final class MockCluster implements AutoCloseable {
                         + " cannot create resource \"deployments\" in API group \"apps\" in the namespace \"ml\"");
             }
             if ("PUT".equals(request.getMethod()) && !request.getPath().contains("/status")
-                    && conflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    && request.getPath().contains(conflictOn) && conflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 conflictsServed.incrementAndGet();
                 return error(409, "Conflict", "Operation cannot be fulfilled: the object has been modified;"
                         + " please apply your changes to the latest version and try again");

@@ -12,6 +12,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
@@ -36,10 +37,15 @@ final class DeployCommand implements Callable<Integer> {
             description = "the deployment's name: its Deployment, Service, Secret and HPA are called this")
     String name;
 
-    @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nKubernetes:%n")
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
+            description = "how long a rollout may take before it is rolled back: 90s, 5m, 1h (default 5m)")
+    String timeout;
+
+    /** Absent when no Kubernetes option is given: then {@code --image} is missing (or {@code --local} is meant). */
+    @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "%nKubernetes:%n")
     KubeDeployOptions kube;
 
-    /** The Kubernetes target's options; {@code --local} will be the other member of an exclusive group. */
+    /** The Kubernetes target's options; {@code --local} and its options are the alternative to this group. */
     static final class KubeDeployOptions {
 
         @Option(names = "--image", required = true, paramLabel = "REF",
@@ -87,6 +93,9 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (kube == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--image=REF'");
+        }
         KubeDeployOptions k = kube;
         KubeOptions target = KubeOptions.orDefaults(k.target);
         // A dry run reads the kubeconfig only for its namespace, and not at all when --namespace is given.
@@ -95,7 +104,7 @@ final class DeployCommand implements Callable<Integer> {
         DeploySpec deploy = DeploySpec.of(k.image, name, namespace)
                 .withReplicas(k.replicas)
                 .withStrategy(DeploySpec.Strategy.parse(k.strategy))
-                .withTimeout(target.timeout())
+                .withTimeout(DeploySpec.parseTimeout(timeout))
                 .withEnv(k.env)
                 .withTlsSecret(k.tlsSecret)
                 .withBundlePvc(k.bundlePvc)

@@ -2,17 +2,15 @@ package io.jenkins.plugins.modelops.cli;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.jenkins.plugins.modelops.deploy.kube.DeploySpec;
 import io.jenkins.plugins.modelops.deploy.kube.KubeConnection;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Where a deployment lives on Kubernetes: the options every verb shares. A picocli argument group, so that the
- * local target's options can sit next to it as the other member of an exclusive group.
+ * Where a deployment lives on Kubernetes: the options every verb shares. A picocli argument group that may be
+ * absent ({@code multiplicity = "0..1"}), so that {@code --local} can stand in its place.
  */
 final class KubeOptions {
 
@@ -24,14 +22,6 @@ final class KubeOptions {
             description = "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the pod's service account"
                     + " in a cluster)")
     Path kubeconfig;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
-            description = "how long a rollout may take before it is rolled back: 90s, 5m, 1h (default 5m)")
-    String timeout = "5m";
-
-    Duration timeout() {
-        return DeploySpec.parseTimeout(timeout);
-    }
 
     /** The cluster's configuration; read once per command. */
     Config config() {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.modelops.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.modelops.Progress;
+import io.jenkins.plugins.modelops.deploy.kube.DeploySpec;
 import io.jenkins.plugins.modelops.deploy.kube.KubeOutcome;
 import io.jenkins.plugins.modelops.deploy.kube.KubeVerbs;
 import picocli.CommandLine.ArgGroup;
@@ -32,8 +33,13 @@ final class VerbCommands {
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "the deployment's name")
         String name;
 
-        @ArgGroup(exclusive = false, heading = "%nKubernetes:%n")
-        KubeOptions kube = new KubeOptions();
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
+                description = "how long promote and rollback wait for the stable track to be healthy (default 5m)")
+        String timeout;
+
+        /** Absent when none of its options is given; {@code --local} will be the alternative. */
+        @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "%nKubernetes:%n")
+        KubeOptions kube;
 
         abstract KubeOutcome run(KubeVerbs.Request request, KubernetesClient client, Progress progress);
 
@@ -41,7 +47,8 @@ final class VerbCommands {
         public Integer call() {
             KubeOptions k = KubeOptions.orDefaults(kube);
             Config config = k.config();
-            KubeVerbs.Request request = new KubeVerbs.Request(name, k.namespace(config), k.timeout());
+            KubeVerbs.Request request = new KubeVerbs.Request(name, k.namespace(config),
+                    DeploySpec.parseTimeout(timeout));
             Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
             try (KubernetesClient client = KubeOptions.connect(config)) {
                 return report(run(request, client, progress), spec);

@@ -95,7 +95,7 @@ class ModelOpsDeployTest {
                 "--dry-run")).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("error: --canary-replicas only applies with --strategy canary\n");
         assertThat(run("deploy", "--name", "iris")).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required argument");
+        assertThat(err.toString()).contains("Missing required option: '--image=REF'");
     }
 
     @Test

@@ -93,6 +93,23 @@ class KubeCanaryTest {
     }
 
     @Test
+    void aPromotionThatDoesNotBecomeHealthyRestoresTheStableTrackAndKeepsTheCanary() {
+        canary("registry.example/ml/iris:broken-unless-canary", 1);
+
+        KubeOutcome outcome = KubeVerbs.promote(iris, cluster.client, cluster.progress);
+
+        assertThat(outcome.status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(outcome.image()).contains(V1);
+        assertThat(outcome.reason().orElseThrow())
+                .isEqualTo("deployment ml/iris did not become ready within 2s: 2/2 replicas updated, 0 available");
+        Deployment stable = deployment("iris");
+        assertThat(image(stable)).isEqualTo(V1);
+        assertThat(trackEnv(stable)).isEqualTo("stable");
+        assertThat(Rollout.state(stable).done()).isTrue();
+        assertThat(deployment("iris-canary")).isNotNull();
+    }
+
+    @Test
     void abortRemovesTheCanaryAndLeavesTheStableTrackAlone() {
         canary(V2, 1);
         String stableVersion = deployment("iris").getMetadata().getResourceVersion();

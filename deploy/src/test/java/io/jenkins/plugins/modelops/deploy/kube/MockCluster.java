@@ -103,7 +103,10 @@ final class MockCluster implements AutoCloseable {
         long generation = Objects.requireNonNullElse(d.getMetadata().getGeneration(), 1L);
         int replicas = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
         String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-        boolean broken = image.contains("broken") || image.contains("deadline");
+        // "…broken-unless-canary" runs as a canary but not on the stable track (a promotion that fails).
+        boolean canary = "canary".equals(d.getSpec().getTemplate().getMetadata().getLabels().get(KubeNames.TRACK));
+        boolean broken = image.contains("deadline")
+                || (image.contains("broken") && !(canary && image.contains("broken-unless-canary")));
         DeploymentCondition progressing = image.contains("deadline")
                 ? condition("Progressing", "False", "ProgressDeadlineExceeded",
                         "ReplicaSet \"" + d.getMetadata().getName() + "-5d4f\" has timed out progressing.")

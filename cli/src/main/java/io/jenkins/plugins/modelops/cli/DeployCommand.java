@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
         description = {"Roll a model server image out to Kubernetes: Secret, Service, Deployment",
                 "(or <name>-canary), optional HPA, and a ServiceMonitor if the Prometheus",
                 "Operator is installed. A rollout that is not ready within --timeout is",
-                "rolled back to the previous revision.",
+                "rolled back to the previous revision. With --local: a supervised server",
+                "process on this machine that outlives the command (its URL on stdout).",
                 "Exit codes: 0 rolled out (or canary started), 1 the rollout failed and",
                 "was rolled back, 2 bad input, 3 any other failure (cluster unreachable,",
                 "forbidden, ...)."})
@@ -40,6 +41,24 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
             description = "how long a rollout may take before it is rolled back: 90s, 5m, 1h (default 5m)")
     String timeout;
+
+    @Option(names = "--strategy", paramLabel = "rolling|canary", defaultValue = "rolling",
+            description = "rolling (default) replaces the pods in place; canary starts <name>-canary next to them"
+                    + " behind the same Service (locally: a second server on its own port); then promote or abort")
+    String strategy;
+
+    @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "%nLocal (no cluster):%n")
+    LocalDeployOptions local;
+
+    /** {@code --local}: a supervised server process on this machine, the embedded default without a cluster. */
+    static final class LocalDeployOptions extends LocalTarget.Options {
+        @Option(names = "--bundle", paramLabel = "DIR", description = "the model bundle to serve (modelops train --out)")
+        java.nio.file.Path bundle;
+
+        @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+                description = "the stable server's port on 127.0.0.1 (default: the deployment's, or a free one)")
+        int port;
+    }
 
     /** Absent when no Kubernetes option is given: then {@code --image} is missing (or {@code --local} is meant). */
     @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "%nKubernetes:%n")
@@ -57,11 +76,6 @@ final class DeployCommand implements Callable<Integer> {
 
         @Option(names = "--replicas", paramLabel = "N", defaultValue = "2", description = "stable replicas (default 2)")
         int replicas;
-
-        @Option(names = "--strategy", paramLabel = "rolling|canary", defaultValue = "rolling",
-                description = "rolling (default) replaces the pods in place; canary starts <name>-canary next to"
-                        + " them behind the same Service (then promote or abort)")
-        String strategy;
 
         @Option(names = "--canary-replicas", paramLabel = "N",
                 description = "replicas of the canary (default 1): its share of requests is N/(N+stable)")
@@ -93,6 +107,19 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
+        if (local != null && local.local) {
+            if (kube != null) {
+                throw new ParameterException(spec.commandLine(), "--local deploys on this machine: leave out the "
+                        + "Kubernetes options (--image, --namespace, --replicas, ...)");
+            }
+            return LocalTarget.deploy(local, local.bundle, name, local.port,
+                    DeploySpec.Strategy.parse(strategy) == DeploySpec.Strategy.CANARY,
+                    DeploySpec.parseTimeout(timeout), spec.commandLine().getOut(), progress);
+        }
+        if (local != null) {
+            throw new ParameterException(spec.commandLine(), "--bundle, --port and --state-dir go with --local");
+        }
         if (kube == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--image=REF'");
         }
@@ -103,7 +130,7 @@ final class DeployCommand implements Callable<Integer> {
         String namespace = config == null ? target.namespace : target.namespace(config);
         DeploySpec deploy = DeploySpec.of(k.image, name, namespace)
                 .withReplicas(k.replicas)
-                .withStrategy(DeploySpec.Strategy.parse(k.strategy))
+                .withStrategy(DeploySpec.Strategy.parse(strategy))
                 .withTimeout(DeploySpec.parseTimeout(timeout))
                 .withEnv(k.env)
                 .withTlsSecret(k.tlsSecret)
@@ -120,7 +147,6 @@ final class DeployCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return ModelOps.OK;
         }
-        Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
         try (KubernetesClient client = KubeOptions.connect(config)) {
             return VerbCommands.report(KubeDeploy.run(deploy, client, progress), spec);
         }

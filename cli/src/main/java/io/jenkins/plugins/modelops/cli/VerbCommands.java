@@ -37,14 +37,31 @@ final class VerbCommands {
                 description = "how long promote and rollback wait for the stable track to be healthy (default 5m)")
         String timeout;
 
-        /** Absent when none of its options is given; {@code --local} will be the alternative. */
+        /** Absent when none of its options is given; {@code --local} is the alternative. */
         @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "%nKubernetes:%n")
         KubeOptions kube;
 
+        @picocli.CommandLine.Mixin
+        LocalTarget.Options local = new LocalTarget.Options();
+
         abstract KubeOutcome run(KubeVerbs.Request request, KubernetesClient client, Progress progress);
+
+        /** The same verb on a local deployment. */
+        abstract int runLocal(java.time.Duration timeout, Progress progress);
 
         @Override
         public Integer call() {
+            if (local.local) {
+                if (kube != null) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--local acts on this "
+                            + "machine: leave out --namespace and --kubeconfig");
+                }
+                return runLocal(DeploySpec.parseTimeout(timeout), message -> spec.commandLine().getErr()
+                        .println(Flags.render(message)));
+            }
+            if (local.stateDir != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--state-dir goes with --local");
+            }
             KubeOptions k = KubeOptions.orDefaults(kube);
             Config config = k.config();
             KubeVerbs.Request request = new KubeVerbs.Request(name, k.namespace(config),
@@ -74,6 +91,11 @@ final class VerbCommands {
                     "was restored, 2 bad input (no canary), 3 any other failure."})
     static final class Promote extends Verb {
         @Override
+        int runLocal(java.time.Duration timeout, Progress progress) {
+            return LocalTarget.promote(local, name, timeout, spec.commandLine().getOut(), progress);
+        }
+
+        @Override
         KubeOutcome run(KubeVerbs.Request request, KubernetesClient client, Progress progress) {
             return KubeVerbs.promote(request, client, progress);
         }
@@ -84,6 +106,11 @@ final class VerbCommands {
                     "Exit codes: 0 done (also when there was no canary), 2 bad input,",
                     "3 any other failure."})
     static final class Abort extends Verb {
+        @Override
+        int runLocal(java.time.Duration timeout, Progress progress) {
+            return LocalTarget.abort(local, name, progress);
+        }
+
         @Override
         KubeOutcome run(KubeVerbs.Request request, KubernetesClient client, Progress progress) {
             return KubeVerbs.abort(request, client, progress);
@@ -97,6 +124,11 @@ final class VerbCommands {
                     "3 any other failure."})
     static final class Rollback extends Verb {
         @Override
+        int runLocal(java.time.Duration timeout, Progress progress) {
+            return LocalTarget.rollback(local, name, timeout, spec.commandLine().getOut(), progress);
+        }
+
+        @Override
         KubeOutcome run(KubeVerbs.Request request, KubernetesClient client, Progress progress) {
             return KubeVerbs.rollback(request, client, progress);
         }
@@ -108,6 +140,11 @@ final class VerbCommands {
                     "Exit codes: 0 done (also when nothing was left), 2 bad input,",
                     "3 any other failure."})
     static final class Undeploy extends Verb {
+        @Override
+        int runLocal(java.time.Duration timeout, Progress progress) {
+            return LocalTarget.undeploy(local, name, progress);
+        }
+
         @Override
         KubeOutcome run(KubeVerbs.Request request, KubernetesClient client, Progress progress) {
             return KubeVerbs.undeploy(request, client, progress);

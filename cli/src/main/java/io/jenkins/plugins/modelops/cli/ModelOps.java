@@ -12,13 +12,14 @@ import java.util.logging.Logger;
 
 /**
  * {@code modelops}: the Jenkins steps' flow from a shell. Exit codes are a contract: 0 success, 1 the gate said no
- * (blessing failed), 2 bad input or usage, 3 anything else (an I/O or internal failure).
+ * (blessing failed), 2 bad input or usage, 3 anything else (an I/O or internal failure). {@code gate} has its own
+ * (0 PASS, 1 FAIL, 2 bad input, 3 INCONCLUSIVE, 4 ERROR): there a failure to measure is 4, never 3.
  */
 @Command(name = "modelops", mixinStandardHelpOptions = true, versionProvider = ModelOps.Version.class,
         description = "Train, serve and gate machine-learning models.",
         subcommands = {TrainCommand.class, ServeCommand.class, DeployCommand.class, VerbCommands.Promote.class,
                 VerbCommands.Abort.class, VerbCommands.Rollback.class, VerbCommands.Undeploy.class,
-                CommandLine.HelpCommand.class})
+                RulesCommand.class, GateCommand.class, CommandLine.HelpCommand.class})
 public final class ModelOps {
 
     public static final int OK = 0;
@@ -49,7 +50,7 @@ public final class ModelOps {
             }
             err.println("error: " + e);
             e.printStackTrace(err);
-            return FAILED;
+            return commandLine.getCommand() instanceof GateCommand ? GateCommand.ERROR : FAILED;
         });
         return cli.execute(args);
     }

@@ -213,26 +213,6 @@ public record DeploySpec(String image, String name, String namespace, int replic
 
     /** Parses {@code 5m}, {@code 90s}, {@code 1h}, {@code 300} (seconds) or ISO-8601 ({@code PT5M}). */
     public static Duration parseTimeout(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)?").matcher(t);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                String unit = m.group(2) == null ? "s" : m.group(2);
-                return switch (unit) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofSeconds(n);
-                };
-            }
-        } catch (RuntimeException e) {
-            // reported below
-        }
-        throw new InvalidInputException(Parameter.TIMEOUT, Parameter.TIMEOUT.ref() + " '" + text
-                + "' is not a duration: give 90s, 5m, 1h or ISO-8601 (PT5M)");
+        return io.jenkins.plugins.modelops.Durations.parse(text, Parameter.TIMEOUT);
     }
 }

@@ -63,14 +63,14 @@ final class JibRun {
             }
             if (cause instanceof RegistryException && cause.getClass().getSimpleName()
                     .equals("RegistryCredentialsNotSentException")) {
-                return new InvalidInputException(Parameter.IMAGE, registries + " asked for credentials, which are not "
-                        + "sent over plain HTTP: serve the registry over HTTPS", e);
+                return new InvalidInputException(Parameter.IMAGE, registries + " requires a login, and credentials "
+                        + "are never sent over plain HTTP: serve the registry over HTTPS"
+                        + (request.credentials().isPresent() ? "" : " and give a registry username and password"), e);
             }
             if (cause instanceof ConnectException || cause instanceof UnknownHostException
                     || cause instanceof NoRouteToHostException || cause instanceof SocketTimeoutException) {
-                return new InvalidInputException(Parameter.IMAGE, registries + " is unreachable ("
-                        + cause.getClass().getSimpleName() + ": " + cause.getMessage() + "): check the address in "
-                        + Parameter.IMAGE.ref() + " and that the registry is running", e);
+                return new InvalidInputException(Parameter.IMAGE, registries + " is unreachable (" + reason(cause)
+                        + "): check the address in " + Parameter.IMAGE.ref() + " and that the registry is running", e);
             }
         }
         if (e instanceof IOException io) {
@@ -90,6 +90,21 @@ final class JibRun {
             return "registry " + target + " (or the base image's registry " + base + ")";
         }
         return "registry " + (target != null ? target : base);
+    }
+
+    private static String reason(Throwable cause) {
+        if (cause instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        if (cause instanceof NoRouteToHostException) {
+            return "no route to host";
+        }
+        if (cause instanceof SocketTimeoutException) {
+            return "timed out";
+        }
+        String message = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return message.contains("refused") ? "connection refused"
+                : message.contains("timed out") ? "timed out" : "cannot connect";
     }
 
     private static String rootMessage(Throwable e) {

@@ -48,6 +48,9 @@ final class TarReader {
             }
             char type = (char) header[156];
             long size = number(header, 124, 12);
+            if (size < 0) {
+                throw new IOException("not a tar archive (bad size field)");
+            }
             if (type == 'L' || type == 'x' || type == 'g') {
                 byte[] data = readContent(size);
                 if (type == 'L') {
@@ -178,7 +181,11 @@ final class TarReader {
             return value;
         }
         String text = cString(header, offset, length).trim();
-        return text.isEmpty() ? 0 : Long.parseLong(text, 8);
+        try {
+            return text.isEmpty() ? 0 : Long.parseLong(text, 8);
+        } catch (NumberFormatException e) {
+            return -1; // not a tar header: its checksum cannot match
+        }
     }
 
     private static String cString(byte[] bytes, int offset, int length) {

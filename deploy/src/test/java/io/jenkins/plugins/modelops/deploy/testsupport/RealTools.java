@@ -80,6 +80,25 @@ public final class RealTools {
                 + "); log:\n" + tail(log));
     }
 
+    /** Waits until something accepts connections on 127.0.0.1:{@code port}. */
+    public static void awaitPort(int port, Duration timeout, Process process, Path log) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (process != null && !process.isAlive()) {
+                throw new IllegalStateException("port " + port + ": the process exited with " + process.exitValue()
+                        + "; log:\n" + tail(log));
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+                return;
+            } catch (IOException e) {
+                sleep(100);
+            }
+        }
+        throw new IllegalStateException("nothing listens on 127.0.0.1:" + port + " after " + timeout + "; log:\n"
+                + tail(log));
+    }
+
     /** Stops a process and every process it started: TERM first, KILL after {@code grace}. */
     public static void stopTree(Process process, Duration grace) {
         if (process == null) {

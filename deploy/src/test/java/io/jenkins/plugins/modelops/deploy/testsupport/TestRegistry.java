@@ -36,7 +36,11 @@ public final class TestRegistry implements AutoCloseable {
         return start(null);
     }
 
-    /** @param htpasswd an htpasswd file's content for basic auth (bcrypt entries), or null for none */
+    /**
+     * @param htpasswd an htpasswd file's content for basic auth (bcrypt entries), or null for none. With a login the
+     *                 registry speaks HTTPS (a self-signed certificate for 127.0.0.1), as clients send credentials over
+     *                 HTTPS only.
+     */
     public static TestRegistry start(String htpasswd) {
         Path binary = RealTools.binary("docker-registry", "/usr/bin/docker-registry");
         Path dir = RealTools.targetDir("registry-");
@@ -45,7 +49,12 @@ public final class TestRegistry implements AutoCloseable {
             String auth = "";
             if (htpasswd != null) {
                 Files.writeString(dir.resolve("htpasswd"), htpasswd);
-                auth = "auth:\n  htpasswd:\n    realm: modelops-test\n    path: " + dir.resolve("htpasswd") + "\n";
+                RealTools.run(java.util.List.of(RealTools.binary("openssl", "/usr/bin/openssl").toString(), "req",
+                        "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.resolve("key.pem").toString(),
+                        "-out", dir.resolve("cert.pem").toString()), Map.of(), Duration.ofMinutes(1));
+                auth = "  tls:\n    certificate: " + dir.resolve("cert.pem") + "\n    key: " + dir.resolve("key.pem")
+                        + "\nauth:\n  htpasswd:\n    realm: modelops-test\n    path: " + dir.resolve("htpasswd") + "\n";
             }
             Files.writeString(dir.resolve("config.yml"), "version: 0.1\n"
                     + "log:\n  level: warn\n"
@@ -58,8 +67,11 @@ public final class TestRegistry implements AutoCloseable {
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             TestRegistry registry = new TestRegistry(dir, port, process);
             try {
-                RealTools.awaitHttp("http://127.0.0.1:" + port + "/v2/", htpasswd == null ? 200 : 401,
-                        Duration.ofSeconds(20), process, log);
+                if (htpasswd == null) {
+                    RealTools.awaitHttp("http://127.0.0.1:" + port + "/v2/", 200, Duration.ofSeconds(20), process, log);
+                } else {
+                    RealTools.awaitPort(port, Duration.ofSeconds(20), process, log);
+                }
             } catch (RuntimeException e) {
                 registry.close();
                 throw e;

@@ -97,8 +97,31 @@ public final class TestDocker implements AutoCloseable {
             // stopping the engine below stops its containers too
         }
         RealTools.stopTree(process, Duration.ofSeconds(20));
+        unmountUnder(run);
+        unmountUnder(data);
         delete(run);
         delete(data.resolve("data"));
+    }
+
+    /** What the engine leaves mounted (its network namespace, a container's overlay if it died), deepest first. */
+    private static void unmountUnder(Path dir) {
+        try {
+            List<String> mounts = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+                String point = line.split(" ")[1].replace("\\040", " ");
+                if (point.startsWith(dir.toString() + "/")) {
+                    mounts.add(point);
+                }
+            }
+            mounts.sort(Comparator.reverseOrder());
+            for (String point : mounts) {
+                new ProcessBuilder("umount", "-l", point).redirectErrorStream(true).start().waitFor();
+            }
+        } catch (IOException e) {
+            // leftovers under /tmp; not worth failing a test for
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void delete(Path dir) {

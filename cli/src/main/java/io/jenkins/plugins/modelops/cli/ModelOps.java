@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  */
 @Command(name = "modelops", mixinStandardHelpOptions = true, versionProvider = ModelOps.Version.class,
         description = "Train, serve and gate machine-learning models.",
-        subcommands = {TrainCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ServeCommand.class, ImageCommand.class, CommandLine.HelpCommand.class})
 public final class ModelOps {
 
     public static final int OK = 0;

@@ -153,7 +153,8 @@ public final class BuildImage {
                     bundle.manifest().algorithm(), request.base()));
             Built built = containerize(builder, image, request, plainHttp, staging, progress);
             Outcome outcome = new Outcome(image.toString(),
-                    image.getRegistry() + "/" + image.getRepository() + "@" + built.container().getDigest(),
+                    ImageReference.of(image.getRegistry(), image.getRepository(), null,
+                            built.container().getDigest().toString()).toString(),
                     built.container().getDigest().toString(), built.container().getImageId().toString(),
                     built.layers().stream().mapToLong(LayerReport::sizeBytes).sum(), built.layers());
             report(outcome, progress);

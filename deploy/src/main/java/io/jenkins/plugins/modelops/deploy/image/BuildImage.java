@@ -210,6 +210,9 @@ public final class BuildImage {
                 .setToolName("modelops")
                 .setToolVersion(Versions.modelops())
                 .addEventHandler(LogEvent.class, event -> {
+                    if (event.getMessage() == null || event.getMessage().isBlank()) {
+                        return; // Jib's spacing lines
+                    }
                     switch (event.getLevel()) {
                         case ERROR, WARN -> progress.warn(event.getMessage());
                         case LIFECYCLE -> progress.info(event.getMessage());

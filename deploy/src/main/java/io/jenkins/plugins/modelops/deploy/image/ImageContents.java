@@ -40,10 +40,9 @@ final class ImageContents {
     private ImageContents() {
     }
 
-    /** The layers, from the server distribution written into {@code staging} (Jib reads files, not bytes). */
+    /** The layers, from the server distribution on disk (Jib reads files, not bytes; see {@link ServerFiles}). */
     static List<FileEntriesLayer> layers(ServerDistribution server, ModelBundle bundle, Path staging) {
-        Path app = staging.resolve("app");
-        server.writeTo(app);
+        Path app = ServerFiles.materialize(server, staging);
         AbsoluteUnixPath appDir = AbsoluteUnixPath.get(ServerCommand.APP_DIR);
         FileEntriesLayer.Builder dependencies = FileEntriesLayer.builder().setName(DEPENDENCIES);
         FileEntriesLayer.Builder own = FileEntriesLayer.builder().setName(SERVER);

@@ -133,6 +133,9 @@ public final class BuildImage {
             checkTarTarget(tar.file());
         }
         boolean plainHttp = request.insecure() || ImageNames.loopback(image.getRegistry());
+        if (!plainHttp && request.target() instanceof Target.Registry) {
+            JibRun.checkHttps(image, request);
+        }
 
         Path staging = null;
         try {

@@ -41,14 +41,33 @@ final class JibRun {
         }
     }
 
+    /**
+     * Before a build that may use HTTPS only: a registry that answers plain HTTP, or a certificate this JVM does not
+     * trust, is refused at once (Jib would retry its uploads for a minute before saying the same).
+     */
+    static void checkHttps(ImageReference image, BuildImage.Request request) {
+        try {
+            javax.net.ssl.HttpsURLConnection connection = (javax.net.ssl.HttpsURLConnection) java.net.URI.create(
+                    "https://" + image.getRegistry() + "/v2/").toURL().openConnection();
+            connection.setConnectTimeout(10_000);
+            connection.setReadTimeout(10_000);
+            try {
+                connection.getResponseCode();
+            } finally {
+                connection.disconnect();
+            }
+        } catch (javax.net.ssl.SSLException e) {
+            throw insecure(registries(image, request), e);
+        } catch (IOException | RuntimeException e) {
+            // unreachable or otherwise odd: Jib tries, and its failure is explained below
+        }
+    }
+
     static RuntimeException explain(Exception e, ImageReference image, BuildImage.Request request, boolean plainHttp) {
         String registries = registries(image, request);
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof InsecureRegistryException) {
-                return new InvalidInputException(Parameter.INSECURE, registries + " does not answer over HTTPS with a "
-                        + "trusted certificate, and plain HTTP is allowed only for a loopback registry or with "
-                        + Parameter.INSECURE.ref() + ": pass " + Parameter.INSECURE.ref()
-                        + " if the registry is meant to be used over plain HTTP", e);
+                return insecure(registries, e);
             }
             if (cause instanceof RegistryUnauthorizedException unauthorized) {
                 String where = unauthorized.getImageReference();
@@ -77,6 +96,13 @@ final class JibRun {
             return new UncheckedIOException("cannot build " + image + ": " + rootMessage(e), io);
         }
         return new IllegalStateException("cannot build " + image + ": " + rootMessage(e), e);
+    }
+
+    private static InvalidInputException insecure(String registries, Exception cause) {
+        return new InvalidInputException(Parameter.INSECURE, registries + " does not answer over HTTPS with a "
+                + "trusted certificate, and plain HTTP is allowed only for a loopback registry or with "
+                + Parameter.INSECURE.ref() + ": pass " + Parameter.INSECURE.ref()
+                + " if the registry is meant to be used over plain HTTP", cause);
     }
 
     /** The target registry, and the base's when it is another one (an error may come from either). */

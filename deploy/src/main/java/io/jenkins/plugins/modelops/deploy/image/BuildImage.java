@@ -102,14 +102,16 @@ public final class BuildImage {
     /**
      * What a build produced.
      *
+     * @param image     the image as requested ({@code [REGISTRY/]REPOSITORY:TAG})
+     * @param name      the deployment name in the entrypoint (the server's model name)
      * @param reference the image by digest, {@code REPOSITORY@sha256:...}: what a deployment should run
      * @param digest    the image manifest's digest, {@code sha256:...}
      * @param imageId   the image configuration's digest (what {@code docker images} shows)
      * @param sizeBytes the sum of the compressed layers' sizes; 0 when the layers could not be read back
      * @param layers    base layers first, then ModelOps' three; empty when they could not be read back
      */
-    public record Outcome(String image, String reference, String digest, String imageId, long sizeBytes,
-                          List<LayerReport> layers) {
+    public record Outcome(String image, String name, String reference, String digest, String imageId,
+                          long sizeBytes, List<LayerReport> layers) {
 
         public Outcome {
             layers = List.copyOf(layers);
@@ -136,6 +138,13 @@ public final class BuildImage {
         if (!plainHttp && request.target() instanceof Target.Registry) {
             JibRun.checkHttps(image, request);
         }
+        if (plainHttp && !request.insecure() && request.base() instanceof BaseImage.Registry base
+                && !ImageNames.loopback(ImageNames.parse(Parameter.BASE_IMAGE, base.reference(), base.reference())
+                        .getRegistry())) {
+            // Jib allows plain HTTP per build, not per registry: the base's registry may then fall back too.
+            progress.warn("plain HTTP is allowed for the loopback registry " + image.getRegistry() + ", and Jib then "
+                    + "allows it for the base image's registry too (" + base.reference() + "), should HTTPS fail");
+        }
 
         Path staging = null;
         try {
@@ -155,7 +164,7 @@ public final class BuildImage {
             progress.info(String.format("Building image %s for model %s (%s) on %s", image, bundle.manifest().shortId(),
                     bundle.manifest().algorithm(), request.base()));
             Built built = containerize(builder, image, request, plainHttp, staging, progress);
-            Outcome outcome = new Outcome(image.toString(),
+            Outcome outcome = new Outcome(image.toString(), name,
                     ImageReference.of(image.getRegistry(), image.getRepository(), null,
                             built.container().getDigest().toString()).toString(),
                     built.container().getDigest().toString(), built.container().getImageId().toString(),

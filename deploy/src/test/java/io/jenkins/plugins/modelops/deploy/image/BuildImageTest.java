@@ -38,6 +38,7 @@ class BuildImageTest {
         BuildImage.Outcome outcome = build(TestBundles.iris(), null, tar);
 
         assertThat(outcome.digest()).matches("sha256:[0-9a-f]{64}");
+        assertThat(outcome.name()).isEqualTo("iris");
         assertThat(outcome.reference()).isEqualTo("127.0.0.1:5000/models/iris@" + outcome.digest());
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(tar); // no partial file left beside it

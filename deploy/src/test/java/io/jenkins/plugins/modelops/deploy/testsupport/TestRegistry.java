@@ -132,8 +132,17 @@ public final class TestRegistry implements AutoCloseable {
         return blobs;
     }
 
+    /** Stops the registry and deletes what it stored (a base image each run: 150 MB); its config and log stay. */
     @Override
     public void close() {
         RealTools.stopTree(process, Duration.ofSeconds(5));
+        Path data = dir.resolve("data");
+        if (Files.isDirectory(data)) {
+            try (Stream<Path> files = Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // left under target/; mvn clean removes it
+            }
+        }
     }
 }

@@ -134,16 +134,9 @@ public final class BuildImage {
         if (request.target() instanceof Target.Tar tar) {
             checkTarTarget(tar.file());
         }
-        boolean plainHttp = request.insecure() || ImageNames.loopback(image.getRegistry());
+        boolean plainHttp = plainHttp(image, request, progress);
         if (!plainHttp && request.target() instanceof Target.Registry) {
             JibRun.checkHttps(image, request);
-        }
-        if (plainHttp && !request.insecure() && request.base() instanceof BaseImage.Registry base
-                && !ImageNames.loopback(ImageNames.parse(Parameter.BASE_IMAGE, base.reference(), base.reference())
-                        .getRegistry())) {
-            // Jib allows plain HTTP per build, not per registry: the base's registry may then fall back too.
-            progress.warn("plain HTTP is allowed for the loopback registry " + image.getRegistry() + ", and Jib then "
-                    + "allows it for the base image's registry too (" + base.reference() + "), should HTTPS fail");
         }
 
         Path staging = null;
@@ -180,6 +173,33 @@ public final class BuildImage {
         }
     }
 
+    /**
+     * Whether Jib may use plain HTTP: with {@code insecure}, or when a registry of the build (the target's, the
+     * base's) is on loopback. Jib decides per build, not per registry, so a remote registry of the same build then
+     * may fall back to HTTP too, should HTTPS fail; the log says so.
+     */
+    private static boolean plainHttp(ImageReference image, Request request, Progress progress) {
+        List<String> registries = new java.util.ArrayList<>();
+        if (request.target() instanceof Target.Registry) {
+            registries.add(image.getRegistry());
+        }
+        if (request.base() instanceof BaseImage.Registry base) {
+            registries.add(ImageNames.parse(Parameter.BASE_IMAGE, base.reference(), base.reference()).getRegistry());
+        }
+        if (request.insecure()) {
+            return true;
+        }
+        List<String> remote = registries.stream().filter(r -> !ImageNames.loopback(r)).distinct().toList();
+        if (remote.size() == registries.size()) {
+            return false;
+        }
+        if (!remote.isEmpty()) {
+            progress.warn("plain HTTP is allowed for the loopback registry of this build, and Jib then allows it for "
+                    + String.join(" and ", remote) + " too, should HTTPS fail");
+        }
+        return true;
+    }
+
     private record Built(JibContainer container, List<LayerReport> layers) {
     }
 
@@ -204,8 +224,8 @@ public final class BuildImage {
             List<LayerReport> layers = Layers.fromArchive(partial);
             if (target instanceof Target.Docker docker) {
                 DockerEngine.load(partial, docker.environment(), image);
-                progress.info("Loaded " + image + " into the Docker engine"
-                        + docker.environment().getOrDefault("DOCKER_HOST", ""));
+                progress.info("Loaded " + image + " into the Docker engine" + (docker.environment()
+                        .containsKey("DOCKER_HOST") ? " at " + docker.environment().get("DOCKER_HOST") : ""));
             } else {
                 Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -70,4 +70,25 @@ class RegistryPushTest {
             assertThat(registry.blobs()).isEqualTo(beforeAgain);
         }
     }
+
+    @Test
+    void aBaseFromARegistryIsPulledAndSaidToBeUncheckedForLibgomp() throws Exception {
+        try (TestRegistry registry = TestRegistry.start()) {
+            // The offline base, put into the registry with Jib as it is.
+            String base = registry.host() + "/base/jre17:bookworm";
+            com.google.cloud.tools.jib.api.Jib.from(com.google.cloud.tools.jib.api.TarImage.at(TestBaseImage.tarball()))
+                    .containerize(com.google.cloud.tools.jib.api.Containerizer.to(
+                            com.google.cloud.tools.jib.api.RegistryImage.named(base)).setAllowInsecureRegistries(true));
+
+            List<String> log = new ArrayList<>();
+            BuildImage.Outcome outcome = BuildImage.run(BuildImage.Request.of(TestBundles.irisXgboost(),
+                    registry.host() + "/models/iris-xgb:1", Target.registry()).withBase(BaseImage.parse(base)),
+                    log::add);
+            assertThat(log).anyMatch(l -> l.startsWith("WARNING: the base image " + base + " could not be checked for "
+                    + "libgomp.so.1"));
+            assertThat(registry.manifest("models/iris-xgb", "1").digest()).isEqualTo(outcome.digest());
+            assertThat(outcome.layers()).extracting(BuildImage.LayerReport::name)
+                    .containsExactly("base", "dependencies", "server", "model");
+        }
+    }
 }

@@ -13,7 +13,9 @@ public enum Parameter {
     BASELINE, REQUIRE, DELIMITER, DECIMAL,
     // deployModel (the model bundle is model:, the CLI's --bundle)
     MODEL, IMAGE, BASE_IMAGE, TAR, DOCKER, INSECURE, NAME, NAMESPACE, KUBECONFIG, REPLICAS, STRATEGY, CANARY_REPLICAS,
-    TIMEOUT, HPA, TLS_SECRET, BUNDLE_PVC, ENV, PORT, STATE_DIR;
+    TIMEOUT, HPA, TLS_SECRET, BUNDLE_PVC, ENV, PORT, STATE_DIR,
+    // monitorModel
+    GATE, FOR, WINDOW, RUNBOOK_URL, JOB;
 
     /** Marks a reference in a message; a control character that no file name or value in a message holds. */
     static final char MARK = '\u001F';

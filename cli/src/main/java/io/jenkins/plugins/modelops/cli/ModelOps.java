@@ -2,6 +2,7 @@ package io.jenkins.plugins.modelops.cli;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Versions;
+import io.jenkins.plugins.modelops.deploy.kube.KubeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,9 @@ import java.util.logging.Logger;
  */
 @Command(name = "modelops", mixinStandardHelpOptions = true, versionProvider = ModelOps.Version.class,
         description = "Train, serve and gate machine-learning models.",
-        subcommands = {TrainCommand.class, ServeCommand.class, ImageCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ServeCommand.class, ImageCommand.class, DeployCommand.class,
+                VerbCommands.Promote.class, VerbCommands.Abort.class, VerbCommands.Rollback.class,
+                VerbCommands.Undeploy.class, CommandLine.HelpCommand.class})
 public final class ModelOps {
 
     public static final int OK = 0;
@@ -39,6 +42,10 @@ public final class ModelOps {
             if (e instanceof InvalidInputException) {
                 err.println("error: " + ((InvalidInputException) e).render(Flags::of));
                 return BAD_INPUT;
+            }
+            if (e instanceof KubeException) { // says what was attempted and what is needed: no stack trace
+                err.println("error: " + Flags.render(e.getMessage()));
+                return FAILED;
             }
             err.println("error: " + e);
             e.printStackTrace(err);

@@ -64,6 +64,31 @@ class ArchitectureTest {
     }
 
     @Test
+    void deployRunsTheServerAsAProcessNeverAsALibrary() {
+        // The server reaches an image or a local deployment as jars (ServerDistribution), so the Jenkins plugin
+        // that carries deploy does not load Jetty and the server's classes.
+        noClasses().that().resideInAnyPackage("..modelops.deploy..")
+                .should().dependOnClassesThat().resideInAnyPackage("..modelops.serving..", "..modelops.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void deployTargetsStandOnTheServerAndNotOnEachOther() {
+        noClasses().that().resideInAnyPackage("..modelops.deploy.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("..modelops.deploy.image..",
+                        "..modelops.deploy.kube..", "..modelops.deploy.local..")
+                .check(classes);
+        noClasses().that().resideInAnyPackage("..modelops.deploy.kube..")
+                .should().dependOnClassesThat().resideInAnyPackage("..modelops.deploy.local..",
+                        "..modelops.deploy.image..")
+                .check(classes);
+        // The entry point that strings image and rollout together sits above them, as TrainModel does.
+        noClasses().that().resideInAnyPackage("..modelops.deploy.*..")
+                .should().dependOnClassesThat().resideInAPackage("io.jenkins.plugins.modelops.deploy")
+                .check(classes);
+    }
+
+    @Test
     void onlyTheCliAndTheServerMainPrintOrExit() {
         noClasses().that().resideOutsideOfPackages("..modelops.cli..", "..modelops.serving..")
                 .should().callMethod(System.class, "exit", int.class)

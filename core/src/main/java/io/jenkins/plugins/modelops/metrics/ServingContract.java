@@ -22,7 +22,10 @@ public final class ServingContract {
     public static final String FEEDBACK_ABS_ERROR = "modelops_feedback_abs_error";
     /** Counter of squared errors of regression feedback, by model, version and source (RMSE with the count). */
     public static final String FEEDBACK_SQUARED_ERROR = "modelops_feedback_squared_error_total";
-    /** Gauge 1 with the served model's facts as labels: model, version, model_id, algorithm, task and kernel. */
+    /**
+     * Gauge 1 with the served model's facts as labels: model, version, model_id, algorithm, task, kernel and track.
+     * Only this family carries {@link #TRACK}: a query that splits another family by track joins on it by instance.
+     */
     public static final String MODEL_INFO = "modelops_model_info";
     /** Counter of served rows predicted again by the reference to check the compiled kernel, by model and version. */
     public static final String KERNEL_CHECKS = "modelops_kernel_checks_total";
@@ -42,6 +45,14 @@ public final class ServingContract {
     public static final String TASK = "task";
     /** Which kernel predicts: {@code linear}, {@code trees}, {@code tribuo}, {@code xgboost-native} or {@code loading}. */
     public static final String KERNEL = "kernel";
+    /**
+     * Which pods of a deployment serve: {@link #TRACK_STABLE} or {@link #TRACK_CANARY} ({@code --track}). A label of
+     * {@link #MODEL_INFO} only, so the other families' labels (users' dashboards) stay as they were; split them with
+     * {@code ... * on(instance) group_left(track) modelops_model_info}.
+     */
+    public static final String TRACK = "track";
+    public static final String TRACK_STABLE = "stable";
+    public static final String TRACK_CANARY = "canary";
 
     public static final String CORRECT = "correct";
     public static final String INCORRECT = "incorrect";

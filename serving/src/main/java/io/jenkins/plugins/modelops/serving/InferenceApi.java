@@ -121,6 +121,7 @@ final class InferenceApi extends Handler.Abstract {
         try {
             endpoint = check(route, method, request, response);
         } catch (HttpError e) {
+            closeUnreadBody(request, response);
             finish(route, method, path, start, Reply.error(e.status, e.getMessage()), response, callback);
             return true;
         }
@@ -132,6 +133,7 @@ final class InferenceApi extends Handler.Abstract {
         // client holds a permit, never a thread), so excess load is refused quickly instead of queueing without end.
         if (!permits.tryAcquire()) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            closeUnreadBody(request, response);
             finish(route, method, path, start, Reply.error(503, "the server is at its limit of "
                     + config.maxConcurrentRequests() + " requests at once (--max-concurrent-requests); retry after 1 s"),
                     response, callback);
@@ -244,6 +246,17 @@ final class InferenceApi extends Handler.Abstract {
             }
         }
         return endpoint;
+    }
+
+    /**
+     * A request refused before its body was read leaves that body on the connection; Jetty then closes it, and a
+     * client that reuses the connection meanwhile gets no answer at all. Saying {@code Connection: close} makes
+     * every client open a new one instead.
+     */
+    private static void closeUnreadBody(Request request, Response response) {
+        if (request.getLength() != 0) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
     }
 
     /** The answer of a checked route; {@code body} is the request body of endpoints that take one. */

@@ -66,10 +66,12 @@ public final class ModelServer implements AutoCloseable {
         String name = config.modelName();
         String version = config.version() != null ? config.version() : manifest.shortId();
         log.info("bundle_verified", "bundle " + config.bundle() + " verified (SHA-256 of every file)",
-                "bundle", config.bundle().toString(), "model", name, "version", version, "model_id", manifest.modelId(),
+                "bundle", config.bundle().toString(), "model", name, "version", version, "track", config.track(),
+                "model_id", manifest.modelId(),
                 "algorithm", manifest.algorithm(), "task", manifest.task(), "blessing", manifest.blessing());
 
-        ServingMetrics metrics = new ServingMetrics(name, version, manifest.modelId(), manifest.algorithm(), manifest.task());
+        ServingMetrics metrics = new ServingMetrics(name, version, manifest.modelId(), manifest.algorithm(), manifest.task(),
+                config.track());
         InferenceApi api = new InferenceApi(config, bundle, metrics, log);
 
         QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()));

@@ -102,6 +102,10 @@ public final class ServeOptions {
             description = "share of served rows a compiled kernel is checked on against Tribuo in the background (default 0.001)")
     double kernelCheckRate;
 
+    @Option(names = "--track", defaultValue = "stable", paramLabel = "TRACK",
+            description = "stable or canary: which pods of a deployment these are, the 'track' label of modelops_model_info (default stable)")
+    String track;
+
     /** The variable that holds the prediction id key itself. */
     public static final String ID_KEY_VARIABLE = "MODELOPS_ID_KEY";
 
@@ -120,7 +124,7 @@ public final class ServeOptions {
                 environment), openFeedback,
                 secret("--id-key-file", idKeyFile, ID_KEY_VARIABLE, environment), duration("--read-timeout", readTimeout),
                 maxConcurrentRequests, adminPort == null ? -1 : adminPort, maxRows,
-                kernelCheckRate);
+                kernelCheckRate, track);
     }
 
     /** A secret from its file flag or its variable; both at once is a mistake worth stopping for. */

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.modelops.serving;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.metrics.ServingContract;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +27,19 @@ import java.time.Duration;
  * @param adminPort a second port answering health and metrics only, on its own threads; -1 for none
  * @param maxRows most rows per request; 0 for what the heap can answer ({@link #rowLimit})
  * @param kernelCheckRate share of served rows a compiled kernel is checked on against its reference (0: none)
+ * @param track {@code stable} or {@code canary}: which pods of a deployment these are, the {@code track} label of
+ *        {@code modelops_model_info}
  */
 public record ServerConfig(Path bundle, String host, int port, String name, String version, Path tlsCert,
                            Path tlsKey, Duration shutdownGrace, long maxBodyBytes, boolean strict,
                            int feedbackCacheSize, Duration feedbackTtl, double requestLogSample,
                            boolean noopEndpoint, int maxThreads, Secret feedbackToken, boolean openFeedback,
                            Secret idKey, Duration readTimeout, int maxConcurrentRequests, int adminPort,
-                           int maxRows, double kernelCheckRate) {
+                           int maxRows, double kernelCheckRate, String track) {
+
+    /** The values of {@code --track}. */
+    public static final java.util.List<String> TRACKS = java.util.List.of(ServingContract.TRACK_STABLE,
+            ServingContract.TRACK_CANARY);
 
     public ServerConfig {
         if (bundle == null) {
@@ -83,73 +90,83 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
         if (maxThreads < 4) {
             throw new InvalidInputException("--max-threads must be at least 4: " + maxThreads);
         }
+        if (track == null || !TRACKS.contains(track)) {
+            throw new InvalidInputException("--track " + (track == null ? "is missing" : "'" + track + "' is not a track")
+                    + ": use " + String.join(" or ", TRACKS) + " (the pods of a canary rollout beside the stable ones)");
+        }
     }
 
-    /** Defaults for everything but the bundle: 127.0.0.1:8080, no TLS, 30 s grace, 8 MiB bodies, not strict. */
+    /** Defaults for everything but the bundle: 127.0.0.1:8080, no TLS, 30 s grace, 8 MiB bodies, not strict, stable. */
     public static ServerConfig of(Path bundle) {
         return new ServerConfig(bundle, "127.0.0.1", 8080, null, null, null, null, Duration.ofSeconds(30),
                 8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200, null, false, null,
-                Duration.ofSeconds(10), 64, -1, 0, 0.001);
+                Duration.ofSeconds(10), 64, -1, 0, 0.001, ServingContract.TRACK_STABLE);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(bundle, host, newPort, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
     }
 
     public ServerConfig withStrict(boolean newStrict) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 newStrict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
         return new ServerConfig(bundle, host, port, name, version, cert, key, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
     }
 
     public ServerConfig withLimits(long newMaxBodyBytes, int newFeedbackCacheSize, Duration newFeedbackTtl) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, newMaxBodyBytes,
                 strict, newFeedbackCacheSize, newFeedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
     }
 
     public ServerConfig withFeedbackAccess(Secret token, boolean open) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, token, open, idKey,
-                readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+                readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
     }
 
     public ServerConfig withIdKey(Secret key) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, key, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+                openFeedback, key, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
     }
 
     public ServerConfig withHostileClientLimits(Duration newReadTimeout, int newMaxConcurrentRequests, int newAdminPort) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, idKey, newReadTimeout, newMaxConcurrentRequests, newAdminPort, maxRows, kernelCheckRate);
+                openFeedback, idKey, newReadTimeout, newMaxConcurrentRequests, newAdminPort, maxRows, kernelCheckRate, track);
     }
 
     public ServerConfig withMaxRows(int rows) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, rows, kernelCheckRate);
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, rows, kernelCheckRate, track);
     }
 
     public ServerConfig withKernelCheckRate(double rate) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, rate);
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, rate, track);
     }
 
     public ServerConfig withRequestLogSample(double rate) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, rate, noopEndpoint, maxThreads, feedbackToken, openFeedback,
-                idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate);
+                idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
+    }
+
+    public ServerConfig withTrack(String newTrack) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, newTrack);
     }
 
     /** Heap per row of a request's answer that the default row limit budgets: request tree, rows, response. */

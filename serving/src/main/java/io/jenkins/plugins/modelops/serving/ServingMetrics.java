@@ -25,13 +25,16 @@ import static io.jenkins.plugins.modelops.metrics.ServingContract.OUTCOME;
 import static io.jenkins.plugins.modelops.metrics.ServingContract.PROTOCOL;
 import static io.jenkins.plugins.modelops.metrics.ServingContract.SOURCE;
 import static io.jenkins.plugins.modelops.metrics.ServingContract.TASK;
+import static io.jenkins.plugins.modelops.metrics.ServingContract.TRACK;
 import static io.jenkins.plugins.modelops.metrics.ServingContract.VERSION;
 
 /**
  * The server's Prometheus metrics. Names and labels are a contract (alert rules, dashboards and monitorModel read
  * them). Feedback series exist for the model's task only. Label values come from the server's own configuration,
  * the protocol, the status code and the model's classes only, never from a request's id or feature values, so
- * cardinality stays bounded.
+ * cardinality stays bounded. The deployment track ({@code stable}/{@code canary}) is a label of {@code
+ * modelops_model_info} only: adding it to the other families would change the series users' dashboards and rules
+ * match; a query splits them by track with {@code * on(instance) group_left(track) modelops_model_info}.
  */
 public final class ServingMetrics {
 
@@ -70,6 +73,7 @@ public final class ServingMetrics {
     private final String modelId;
     private final String algorithm;
     private final String task;
+    private final String track;
     private final Gauge info;
     private String kernel = "loading";
     private final CounterDataPoint kernelChecks;
@@ -77,7 +81,8 @@ public final class ServingMetrics {
     private final ConcurrentMap<String, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CounterDataPoint> predictionPoints = new ConcurrentHashMap<>();
 
-    public ServingMetrics(String model, String version, String modelId, String algorithm, String task) {
+    /** {@code track}: {@code stable} or {@code canary} ({@code --track}), in {@code modelops_model_info}. */
+    public ServingMetrics(String model, String version, String modelId, String algorithm, String task, String track) {
         this.model = model;
         this.version = version;
         requests = Counter.builder().name(ServingContract.REQUESTS)
@@ -119,10 +124,12 @@ public final class ServingMetrics {
         this.modelId = modelId;
         this.algorithm = algorithm;
         this.task = task;
+        this.track = track;
         info = Gauge.builder().name(ServingContract.MODEL_INFO)
-                .help("The served model: always 1, its identity in the labels, and the kernel that predicts (once loaded)")
-                .labelNames(MODEL, VERSION, MODEL_ID, ALGORITHM, TASK, KERNEL).register(registry);
-        info.labelValues(model, version, modelId, algorithm, task, "loading").set(1);
+                .help("The served model: always 1, its identity in the labels, the kernel that predicts (once loaded) "
+                        + "and the deployment track (stable or canary; join other series on instance to split by it)")
+                .labelNames(MODEL, VERSION, MODEL_ID, ALGORITHM, TASK, KERNEL, TRACK).register(registry);
+        info.labelValues(model, version, modelId, algorithm, task, "loading", track).set(1);
         Counter checks = Counter.builder().name(ServingContract.KERNEL_CHECKS)
                 .help("Served rows predicted again with the reference to check the compiled kernel (--kernel-check-rate)")
                 .labelNames(MODEL, VERSION).register(registry);
@@ -136,9 +143,9 @@ public final class ServingMetrics {
 
     /** The kernel that predicts, in {@code modelops_model_info} (one series: the previous one goes). */
     public synchronized void kernel(String newKernel) {
-        info.remove(model, version, modelId, algorithm, task, kernel);
+        info.remove(model, version, modelId, algorithm, task, kernel, track);
         kernel = newKernel;
-        info.labelValues(model, version, modelId, algorithm, task, kernel).set(1);
+        info.labelValues(model, version, modelId, algorithm, task, kernel, track).set(1);
     }
 
     public void kernelCheck(boolean mismatch) {

@@ -125,6 +125,7 @@ final class V2Protocol {
             List<Requested> outputs) throws IOException {
         int n = results.size();
         List<String> classes = predictor.classes();
+        String classesParameter = classesParameter(classes);
         // Binary outputs first: their sizes go in the JSON, and the body can be sized once for JSON and binary.
         Map<Output, byte[]> binaries = new EnumMap<>(Output.class);
         int binarySize = 0;
@@ -166,7 +167,7 @@ final class V2Protocol {
                 if (binary != null || output == Output.SCORES) {
                     out.writeObjectFieldStart("parameters");
                     if (output == Output.SCORES) {
-                        out.writeStringField("classes", String.join(",", classes));
+                        out.writeStringField("classes", classesParameter);
                     }
                     if (binary != null) {
                         out.writeNumberField("binary_data_size", binary.length);
@@ -194,6 +195,17 @@ final class V2Protocol {
             }
         }
         return new Reply(200, "application/octet-stream", bytes.contents(), jsonLength);
+    }
+
+    /**
+     * The {@code scores} output's {@code parameters.classes}: the class of each column, in order, as a JSON array
+     * encoded in a string ({@code "[\"setosa\",\"versicolor\"]"}). The protocol's parameter values are scalars
+     * (string, number or bool; KServe's models and the gRPC {@code InferParameter} hold nothing else), and a class name
+     * may hold a comma or a quote, so a joined list would be ambiguous; a client reads it with {@code
+     * json.loads(output["parameters"]["classes"])}.
+     */
+    static String classesParameter(List<String> classes) throws IOException {
+        return Bodies.JSON.writeValueAsString(classes);
     }
 
     private static void writeData(JsonGenerator out, Output output, Predictions results, PredictionIds.Batch ids)

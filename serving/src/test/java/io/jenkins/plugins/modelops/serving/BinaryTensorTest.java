@@ -98,7 +98,7 @@ class BinaryTensorTest {
         assertThat(label.has("data")).isFalse();
         assertThat(label.get("parameters").get("binary_data_size").asInt()).isEqualTo(4 + 6 + 4 + 9);
         assertThat(scores.get("parameters").get("binary_data_size").asInt()).isEqualTo(6 * 8);
-        assertThat(scores.get("parameters").get("classes").asText()).isEqualTo("setosa,versicolor,virginica");
+        assertThat(scores.get("parameters").get("classes").asText()).isEqualTo("[\"setosa\",\"versicolor\",\"virginica\"]");
         JsonNode ids = reply.json().get("outputs").get(2);
         assertThat(ids.get("name").asText()).isEqualTo("prediction_ids");
         assertThat(ids.get("datatype").asText()).isEqualTo("BYTES");

@@ -103,6 +103,43 @@ class ConformanceTest {
     }
 
     @Test
+    void scoresNameTheirClassesAsAJsonArrayInAStringUnambiguousWithCommasAndQuotes() throws Exception {
+        // Parameter values are scalars in the protocol; the string holds a JSON array, as json.loads reads it.
+        JsonNode irisScores = TestServer.output(iris.post("/v2/models/iris/infer", tensor("FP64", "[1, 4]", ROW)).json(),
+                "scores");
+        assertThat(irisScores.get("parameters").get("classes").isTextual()).isTrue();
+        assertThat(irisScores.get("parameters").get("classes").asText()).isEqualTo("[\"setosa\",\"versicolor\",\"virginica\"]");
+
+        try (TestServer odd = TestServer.of(TestBundles.oddClasses())) {
+            String path = "/v2/models/" + odd.name() + "/infer";
+            for (String body : new String[] {tensor("FP64", "[2, 4]", "[" + ROW + ", [7.7, 3.0, 6.1, 2.3]]"),
+                    // binary outputs carry the same parameter
+                    "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", \"shape\": [2, 4], \"data\": [" + ROW
+                            + ", [7.7, 3.0, 6.1, 2.3]]}], \"outputs\": [{\"name\": \"scores\", \"parameters\": "
+                            + "{\"binary_data\": true}}, {\"name\": \"label\"}]}"}) {
+                TestServer.Reply reply = odd.post(path, body);
+                assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+                JsonNode response = reply.response().headers().firstValue(V2Protocol.INFERENCE_HEADER_LENGTH).isPresent()
+                        ? TestServer.JSON.readTree(reply.body().substring(0, Integer.parseInt(reply.response().headers()
+                                .firstValue(V2Protocol.INFERENCE_HEADER_LENGTH).orElseThrow())))
+                        : reply.json();
+                JsonNode scores = TestServer.output(response, "scores");
+                assertThat(scores.get("datatype").asText()).isEqualTo("FP64");
+                assertThat(scores.get("shape").toString()).isEqualTo("[2,3]");
+                JsonNode classes = scores.get("parameters").get("classes");
+                assertThat(classes.isTextual()).as("a scalar, as the protocol's parameters are").isTrue();
+                java.util.List<String> parsed = TestServer.JSON.readValue(classes.asText(),
+                        new com.fasterxml.jackson.core.type.TypeReference<java.util.List<String>>() { });
+                assertThat(parsed).isEqualTo(TestBundles.ODD_CLASSES);
+                assertThat(TestServer.output(response, "label").get("data").get(0).asText())
+                        .isEqualTo(TestBundles.ODD_CLASSES.get(0));
+                assertThat(TestServer.output(response, "label").get("data").get(1).asText())
+                        .isEqualTo(TestBundles.ODD_CLASSES.get(2));
+            }
+        }
+    }
+
+    @Test
     void metadataGivesCategoriesAndClassesAsArrays() throws Exception {
         JsonNode course = courses.get("/v2/models/courses").json().get("inputs").get(0);
         assertThat(course.get("datatype").asText()).isEqualTo("BYTES");

@@ -55,6 +55,8 @@ class FeedbackAccessTest {
         assertThat(without.status()).isEqualTo(401);
         assertThat(without.response().headers().firstValue("WWW-Authenticate")).contains(FeedbackAccess.CHALLENGE);
         assertThat(without.error()).contains("Authorization: Bearer", "--feedback-token-file", "MODELOPS_FEEDBACK_TOKEN");
+        // Refused before its body was read: the connection closes, so no client reuses it and waits in vain.
+        assertThat(without.response().headers().firstValue("Connection")).contains("close");
         TestServer.Reply wrong = feedback(body, "Bearer " + TOKEN + "x");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.body()).doesNotContain(TOKEN);
@@ -88,7 +90,7 @@ class FeedbackAccessTest {
     void withoutATokenANonLoopbackServerRefusesFeedbackUnlessOpen() {
         ServerConfig anyAddress = new ServerConfig(TestBundles.iris(), "0.0.0.0", 8080, null, null, null, null,
                 java.time.Duration.ofSeconds(1), 1024, false, 10, java.time.Duration.ofSeconds(10), 0, false, 4, null, false, null,
-                java.time.Duration.ofSeconds(10), 64, -1, 0, 0.001);
+                java.time.Duration.ofSeconds(10), 64, -1, 0, 0.001, "stable");
         // Decided without binding 0.0.0.0: tests listen on 127.0.0.1 only.
         assertThatThrownBy(() -> new FeedbackAccess(anyAddress).check(null))
                 .isInstanceOfSatisfying(HttpError.class, e -> assertThat(e.status).isEqualTo(403))
@@ -100,7 +102,7 @@ class FeedbackAccessTest {
         for (String loopback : new String[] {"127.0.0.1", "localhost", "::1"}) {
             ServerConfig local = new ServerConfig(TestBundles.iris(), loopback, 8080, null, null, null, null,
                     java.time.Duration.ofSeconds(1), 1024, false, 10, java.time.Duration.ofSeconds(10), 0, false, 4, null, false, null,
-                java.time.Duration.ofSeconds(10), 64, -1, 0, 0.001);
+                java.time.Duration.ofSeconds(10), 64, -1, 0, 0.001, "stable");
             new FeedbackAccess(local).check(null);
         }
         assertThat(FeedbackAccess.loopback("0.0.0.0")).isFalse();

@@ -94,7 +94,8 @@ class HostileClientsTest {
     private static ServerConfig small(Duration readTimeout, int maxConcurrent, int adminPort) {
         ServerConfig d = ServerConfig.of(TestBundles.iris());
         return new ServerConfig(d.bundle(), d.host(), 0, "iris", null, null, null, Duration.ofSeconds(1), d.maxBodyBytes(),
-                false, 100, d.feedbackTtl(), 0, false, 8, null, false, null, readTimeout, maxConcurrent, adminPort, 0, 0.001);
+                false, 100, d.feedbackTtl(), 0, false, 8, null, false, null, readTimeout, maxConcurrent, adminPort, 0, 0.001,
+                "stable");
     }
 
     /** Sends a predict's headers and the first byte of its 100-byte body, then stalls. */

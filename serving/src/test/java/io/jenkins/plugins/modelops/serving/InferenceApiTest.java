@@ -233,6 +233,7 @@ class InferenceApiTest {
                 .contains("modelops_predictions_total{label=\"setosa\",model=\"iris\",version=\"" + v + "\"}")
                 .contains("modelops_feedback_total{model=\"iris\",outcome=\"correct\"")
                 .contains("modelops_model_info{algorithm=\"logistic\",kernel=\"linear\",model=\"iris\",model_id=\"")
+                .contains("task=\"classification\",track=\"stable\",version=\"" + v + "\"} 1")
                 .doesNotContain("kernel=\"loading\"")
                 .contains("jvm_memory_used_bytes{area=\"heap\"}")
                 .contains("jvm_gc_collection_seconds")
@@ -250,7 +251,7 @@ class InferenceApiTest {
         ServerConfig config = ServerConfig.of(TestBundles.iris());
         config = new ServerConfig(config.bundle(), config.host(), 0, "bench", null, null, null, config.shutdownGrace(),
                 config.maxBodyBytes(), false, 10, config.feedbackTtl(), 1.0, true, 16, null, false, null,
-                java.time.Duration.ofSeconds(10), 64, -1, 0, 0.001);
+                java.time.Duration.ofSeconds(10), 64, -1, 0, 0.001, "stable");
         try (TestServer bench = new TestServer(config)) {
             TestServer.Reply reply = bench.post("/v2/noop", "{\"instances\": [" + SETOSA + "]}");
             assertThat(reply.status()).isEqualTo(200);

@@ -30,8 +30,8 @@ class KernelCheckTest {
             assertThat(checks).isPositive();
             assertThat(server.metric("modelops_kernel_mismatches_total" + labels)).isZero();
             assertThat(server.metric("modelops_model_info{algorithm=\"logistic\",kernel=\"linear\",model=\"iris\",model_id=\""
-                    + ModelBundle.open(TestBundles.iris()).manifest().modelId() + "\",task=\"classification\",version=\""
-                    + server.server.modelVersion() + "\"}")).isEqualTo(1);
+                    + ModelBundle.open(TestBundles.iris()).manifest().modelId() + "\",task=\"classification\","
+                    + "track=\"stable\",version=\"" + server.server.modelVersion() + "\"}")).isEqualTo(1);
         }
     }
 
@@ -39,7 +39,7 @@ class KernelCheckTest {
     void atTheFirstDisagreementTheReferenceTakesOverAndSaysSo() {
         Predictor predictor = Predictor.load(ModelBundle.open(TestBundles.iris()));
         assertThat(predictor.kernelId()).isEqualTo("linear");
-        ServingMetrics metrics = new ServingMetrics("iris", "v", "id", "logistic", "classification");
+        ServingMetrics metrics = new ServingMetrics("iris", "v", "id", "logistic", "classification", "stable");
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         AtomicInteger fallBacks = new AtomicInteger();
         double[] row = predictor.probes().get(0);

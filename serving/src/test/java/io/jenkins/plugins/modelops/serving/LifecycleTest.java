@@ -111,6 +111,10 @@ class LifecycleTest {
             assertThat(halfTls.exitCode(60)).isEqualTo(2);
             assertThat(String.join("\n", halfTls.stderr)).contains("--tls-cert and --tls-key go together");
         }
+        try (ServerProcess badTrack = new ServerProcess("--bundle", TestBundles.iris().toString(), "--track", "blue")) {
+            assertThat(badTrack.exitCode(60)).isEqualTo(2);
+            assertThat(String.join("\n", badTrack.stderr)).contains("--track 'blue' is not a track: use stable or canary");
+        }
     }
 
     /**

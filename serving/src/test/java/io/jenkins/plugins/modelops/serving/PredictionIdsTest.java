@@ -26,7 +26,7 @@ class PredictionIdsTest {
     }
 
     private static PredictionIds ids(Secret key, String version, AtomicLong clock) {
-        ServingMetrics metrics = new ServingMetrics("iris", version, "model-id", "logistic", "classification");
+        ServingMetrics metrics = new ServingMetrics("iris", version, "model-id", "logistic", "classification", "stable");
         return new PredictionIds(metrics, key, "iris", version, "model-id", 60_000, 100, clock::get);
     }
 

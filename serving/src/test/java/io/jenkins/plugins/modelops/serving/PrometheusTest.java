@@ -16,7 +16,8 @@ class PrometheusTest {
 
     @Test
     void promqlOverScrapedSeriesGivesAccuracyRequestCountAndLatency() throws Exception {
-        try (TestServer server = TestServer.of(TestBundles.iris())) {
+        // A canary: the track is on modelops_model_info alone, and a gate's query joins it in.
+        try (TestServer server = new TestServer(ServerConfig.of(TestBundles.iris()).withTrack("canary"))) {
             String name = server.name();
             // 30 predictions of setosa rows; feedback says setosa for 20 of them and versicolor for 10: accuracy 2/3.
             List<String> ids = new ArrayList<>();
@@ -62,8 +63,14 @@ class PrometheusTest {
                 double median = prometheus.await("histogram_quantile(0.5, sum by (le) (modelops_request_duration_seconds_bucket"
                         + sel + "}))", v -> Math.abs(v - expectedMedian) < 1e-12);
                 assertThat(median).isGreaterThan(0).isLessThanOrEqualTo(10);
-                assertThat(prometheus.await("modelops_model_info" + sel + ",algorithm=\"logistic\",task=\"classification\"}",
-                        v -> v == 1)).isEqualTo(1);
+                assertThat(prometheus.await("modelops_model_info" + sel + ",algorithm=\"logistic\",task=\"classification\","
+                        + "track=\"canary\"}", v -> v == 1)).isEqualTo(1);
+                // The join the README gives: the canary's requests, though modelops_requests_total has no track.
+                assertThat(prometheus.await("sum(modelops_requests_total" + sel + ",protocol=\"v1\",code=\"200\"}"
+                        + " * on(instance) group_left(track) modelops_model_info{track=\"canary\"})", v -> v == 30))
+                        .isEqualTo(30);
+                assertThat(prometheus.await("count(modelops_requests_total{track!=\"\"})"
+                        + " or vector(0)", v -> v == 0)).as("no other family has the label").isZero();
                 assertThat(prometheus.await("sum(jvm_memory_used_bytes{area=\"heap\"})", v -> v > 0)).isPositive();
             }
         }

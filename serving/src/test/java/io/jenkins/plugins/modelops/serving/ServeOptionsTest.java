@@ -46,7 +46,7 @@ class ServeOptionsTest {
             Map.entry("MODELOPS_OPEN_FEEDBACK", "true"), Map.entry("MODELOPS_ID_KEY_FILE", TOKEN_FILE.toString()),
             Map.entry("MODELOPS_READ_TIMEOUT", "3"), Map.entry("MODELOPS_MAX_CONCURRENT_REQUESTS", "8"),
             Map.entry("MODELOPS_ADMIN_PORT", "9090"), Map.entry("MODELOPS_MAX_ROWS", "500"),
-            Map.entry("MODELOPS_KERNEL_CHECK_RATE", "0.5"));
+            Map.entry("MODELOPS_KERNEL_CHECK_RATE", "0.5"), Map.entry("MODELOPS_TRACK", "canary"));
 
     private static ServeOptions parse(Map<String, String> environment, String... args) {
         ModelServer.Main main = new ModelServer.Main();
@@ -70,7 +70,7 @@ class ServeOptionsTest {
         assertThat(config).isEqualTo(new ServerConfig(Path.of("/models/iris"), "0.0.0.0", 9000, "flowers", "v7",
                 Path.of("/tls/cert.pem"), Path.of("/tls/key.pem"), Duration.ofSeconds(5), 1024, true, 10,
                 Duration.ofSeconds(60), 0.5, true, 16, Secret.of("test", "token-from-a-file-0123456789"), true,
-                Secret.of("test", "token-from-a-file-0123456789"), Duration.ofSeconds(3), 8, 9090, 500, 0.5));
+                Secret.of("test", "token-from-a-file-0123456789"), Duration.ofSeconds(3), 8, 9090, 500, 0.5, "canary"));
     }
 
     @Test
@@ -93,6 +93,36 @@ class ServeOptionsTest {
         assertThat(parse(Map.of(), "--bundle", "/b").toConfig(Map.of())).isEqualTo(ServerConfig.of(Path.of("/b")));
         assertThat(parse(Map.of("OTHER_PORT", "1", "MODELOPS_UNKNOWN", "2"), "--bundle", "/b").toConfig(Map.of()))
                 .isEqualTo(ServerConfig.of(Path.of("/b")));
+    }
+
+    @Test
+    void theTrackIsStableUnlessTheFlagOrTheEnvironmentSaysCanary() {
+        assertThat(parse(Map.of(), "--bundle", "/b").toConfig(Map.of()).track()).isEqualTo("stable");
+        assertThat(parse(Map.of(), "--bundle", "/b", "--track", "canary").toConfig(Map.of()).track()).isEqualTo("canary");
+        assertThat(parse(Map.of("MODELOPS_TRACK", "canary"), "--bundle", "/b").toConfig(Map.of()).track())
+                .isEqualTo("canary");
+        assertThat(parse(Map.of("MODELOPS_TRACK", "canary"), "--bundle", "/b", "--track", "stable").toConfig(Map.of())
+                .track()).as("the command line wins").isEqualTo("stable");
+        assertThat(ServerConfig.of(Path.of("/b")).withTrack("canary").track()).isEqualTo("canary");
+    }
+
+    @Test
+    void aTrackOtherThanStableOrCanaryIsABadFlagNamingTheAcceptedValues() {
+        String expected = "--track 'blue' is not a track: use stable or canary (the pods of a canary rollout beside "
+                + "the stable ones)";
+        assertThatThrownBy(() -> parse(Map.of(), "--bundle", "/b", "--track", "blue").toConfig(Map.of()))
+                .isInstanceOf(io.jenkins.plugins.modelops.InvalidInputException.class).hasMessage(expected);
+        assertThatThrownBy(() -> parse(Map.of("MODELOPS_TRACK", "blue"), "--bundle", "/b").toConfig(Map.of()))
+                .isInstanceOf(io.jenkins.plugins.modelops.InvalidInputException.class).hasMessage(expected);
+        // Label values are exact: a monitor selecting track="canary" would miss "Canary".
+        assertThatThrownBy(() -> parse(Map.of(), "--bundle", "/b", "--track", "Canary").toConfig(Map.of()))
+                .hasMessageStartingWith("--track 'Canary' is not a track: use stable or canary");
+        assertThatThrownBy(() -> ServerConfig.of(Path.of("/b")).withTrack(null))
+                .hasMessageStartingWith("--track is missing: use stable or canary");
+        // Refused before anything starts, with the bad-flag exit code.
+        CommandLine cli = new CommandLine(new ModelServer.Main())
+                .setDefaultValueProvider(new ServeOptions.Environment(Map.of("MODELOPS_BUNDLE", "/b", "MODELOPS_TRACK", "blue")));
+        assertThat(cli.execute()).isEqualTo(ModelServer.BAD_INPUT);
     }
 
     @Test

@@ -41,6 +41,27 @@ final class TestBundles {
         return train("iris-cart", "iris.csv", DataSpec.of("species"), Algorithm.CART);
     }
 
+    /** Class names of {@link #oddClasses()}, in the bundle's order: a comma, a quote, and both. */
+    static final List<String> ODD_CLASSES = List.of("setosa, \"wild\"", "versicolor", "virginica \"v\", large");
+
+    /**
+     * Iris, logistic regression, its classes renamed to {@link #ODD_CLASSES}: names that a comma-joined list of
+     * classes, or one quoted carelessly, would get wrong.
+     */
+    static synchronized Path oddClasses() {
+        try {
+            Path csv = Files.createTempFile("iris-odd-classes", ".csv");
+            csv.toFile().deleteOnExit();
+            String quotedSetosa = "\"" + ODD_CLASSES.get(0).replace("\"", "\"\"") + "\"";
+            String quotedVirginica = "\"" + ODD_CLASSES.get(2).replace("\"", "\"\"") + "\"";
+            Files.writeString(csv, Files.readString(example("iris.csv")).replace(",setosa", "," + quotedSetosa)
+                    .replace(",virginica", "," + quotedVirginica));
+            return train("iris-odd-classes", csv, DataSpec.of("species"), Algorithm.LOGISTIC);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Course satisfaction, regression (sgd): 3 categorical and 6 numeric features, missing values imputed. */
     static synchronized Path courses() {
         return train("courses", "course-satisfaction.csv", DataSpec.of("satisfaction")
@@ -65,6 +86,10 @@ final class TestBundles {
     }
 
     private static Path train(String name, String data, DataSpec spec, Algorithm algorithm) {
+        return train(name, example(data), spec, algorithm);
+    }
+
+    private static Path train(String name, Path data, DataSpec spec, Algorithm algorithm) {
         try {
             if (root == null) {
                 root = Files.createTempDirectory("modelops-serving-bundles");
@@ -72,7 +97,7 @@ final class TestBundles {
             }
             Path out = root.resolve(name);
             if (!Files.isDirectory(out)) {
-                TrainModel.run(new TrainModel.Request(TrainingConfig.of(example(data), spec).withAlgorithm(algorithm),
+                TrainModel.run(new TrainModel.Request(TrainingConfig.of(data, spec).withAlgorithm(algorithm),
                         out, Optional.empty(), List.of()), Progress.silent());
             }
             return out;

@@ -1,0 +1,86 @@
+package io.jenkins.plugins.modelops.deploy.local;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.jenkins.plugins.modelops.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a local deployment is, kept in {@code <state-dir>/<name>/deployment.json}: its port, the process serving
+ * each track, and the stable track's revision history (for rollback). Written whole and atomically, so a command
+ * killed half-way leaves the previous state.
+ *
+ * @param history stable revisions in the order they served, the current one last
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record LocalState(String name, int port, Slot stable, Slot canary, List<Integer> history, int lastRevision) {
+
+    static final String FILE = "deployment.json";
+
+    LocalState {
+        history = List.copyOf(history);
+    }
+
+    /** One running server: which revision, where, and the supervisor process that keeps it up. */
+    record Slot(int revision, String modelId, int port, long pid, String startedAt) {
+    }
+
+    static Optional<LocalState> read(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.MAPPER.readValue(file.toFile(), LocalState.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the local deployment's state " + file, e);
+        }
+    }
+
+    void write(Path dir) {
+        try {
+            Path temporary = Files.createTempFile(dir, ".deployment-", ".json");
+            Json.MAPPER.writeValue(temporary.toFile(), this);
+            Files.move(temporary, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the local deployment's state in " + dir, e);
+        }
+    }
+
+    LocalState withStable(Slot slot) {
+        List<Integer> served = new ArrayList<>(history);
+        if (served.isEmpty() || served.get(served.size() - 1) != slot.revision()) {
+            served.add(slot.revision());
+        }
+        return new LocalState(name, port, slot, canary, served, Math.max(lastRevision, slot.revision()));
+    }
+
+    LocalState withCanary(Slot slot) {
+        int last = slot == null ? lastRevision : Math.max(lastRevision, slot.revision());
+        return new LocalState(name, port, stable, slot, history, last);
+    }
+
+    /** The same stable revision in a new process (started again after a failed change). */
+    LocalState restarted(Slot slot, int last) {
+        return new LocalState(name, port, slot, canary, history, Math.max(lastRevision, last));
+    }
+
+    /** After a rollback the abandoned revision leaves the history, so a second rollback goes one further back. */
+    LocalState rolledBackTo(Slot slot) {
+        List<Integer> served = new ArrayList<>(history);
+        served.remove(served.size() - 1);
+        return new LocalState(name, port, slot, canary, served, lastRevision);
+    }
+
+    Optional<Integer> previousRevision() {
+        return history.size() < 2 ? Optional.empty() : Optional.of(history.get(history.size() - 2));
+    }
+}

@@ -17,9 +17,9 @@ import java.util.logging.Logger;
  */
 @Command(name = "modelops", mixinStandardHelpOptions = true, versionProvider = ModelOps.Version.class,
         description = "Train, serve and gate machine-learning models.",
-        subcommands = {TrainCommand.class, ServeCommand.class, DeployCommand.class, VerbCommands.Promote.class,
-                VerbCommands.Abort.class, VerbCommands.Rollback.class, VerbCommands.Undeploy.class,
-                RulesCommand.class, GateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ServeCommand.class, ImageCommand.class, DeployCommand.class,
+                VerbCommands.Promote.class, VerbCommands.Abort.class, VerbCommands.Rollback.class,
+                VerbCommands.Undeploy.class, RulesCommand.class, GateCommand.class, CommandLine.HelpCommand.class})
 public final class ModelOps {
 
     public static final int OK = 0;

@@ -79,8 +79,14 @@ public final class GateModel {
         if (gate.verdict() == null) {
             return new Outcome(null, gate.reason(), gate.state(), Optional.empty());
         }
-        Optional<DeploymentTarget.Action> action = request.deployment()
-                .flatMap(d -> act(request, d, gate.verdict(), progress));
+        Optional<DeploymentTarget.Action> action;
+        try {
+            action = request.deployment().flatMap(d -> act(request, d, gate.verdict(), progress));
+        } catch (RuntimeException e) {
+            // The verdict stands whatever the action did; the outcome says the action could not be taken.
+            action = Optional.of(new DeploymentTarget.Action("act on " + gate.verdict(), request.target().model(),
+                    false, e.getMessage()));
+        }
         action.ifPresent(a -> progress.info((a.done() ? "" : "FAILED: ") + a.verb() + " " + a.name() + ": "
                 + a.detail()));
         return new Outcome(gate.verdict(), gate.reason(), gate.state(), action);

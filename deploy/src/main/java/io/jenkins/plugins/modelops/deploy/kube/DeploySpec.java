@@ -153,6 +153,12 @@ public record DeploySpec(String image, String name, String namespace, int replic
                 Optional.empty(), Optional.empty());
     }
 
+    /** The same rollout of another image: {@code deployModel} rolls out the reference it has just pushed. */
+    public DeploySpec withImage(String reference) {
+        return new DeploySpec(reference, name, namespace, replicas, strategy, canaryReplicas, timeout, hpa, tlsSecret,
+                bundlePvc, env, modelId, imageDigest, buildUrl);
+    }
+
     public DeploySpec withReplicas(int n) {
         return new DeploySpec(image, name, namespace, n, strategy, canaryReplicas, timeout, hpa, tlsSecret, bundlePvc,
                 env, modelId, imageDigest, buildUrl);

@@ -33,20 +33,20 @@ import java.util.function.Predicate;
  * latest generation within about 50 ms. Pods whose image contains "broken" never become available (the rollout
  * hangs, as with a crash-looping server); with "deadline" the controller reports ProgressDeadlineExceeded.
  */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable {
 
-    static final String NS = "ml";
+    public static final String NS = "ml";
 
     final Faults faults = new Faults(new KubernetesCrudDispatcher(List.of()));
     final KubernetesMockServer server =
             new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false);
-    final KubernetesClient client;
+    public final KubernetesClient client;
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    final Progress progress = log::add;
+    public final Progress progress = log::add;
     private final Thread controller;
     private volatile boolean running = true;
 
-    MockCluster() throws Exception {
+    public MockCluster() throws Exception {
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         client = server.createClient();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
@@ -67,7 +67,7 @@ final class MockCluster implements AutoCloseable {
                 .endSpec().build()).create();
     }
 
-    String text() {
+    public String text() {
         synchronized (log) {
             return String.join("\n", log);
         }

@@ -25,6 +25,10 @@ final class PrometheusOptions {
     @Option(names = "--prometheus-password-file", paramLabel = "FILE", description = "basic auth password for Prometheus")
     Path passwordFile;
 
+    @Option(names = "--prometheus-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "how long one Prometheus request may take (default 30s)")
+    String timeout;
+
     PrometheusConfig config(String url) {
         URI uri;
         try {
@@ -33,7 +37,8 @@ final class PrometheusOptions {
             throw new InvalidInputException("Prometheus URL '" + url + "' is not a URL: " + e.getMessage());
         }
         try {
-            PrometheusConfig config = PrometheusConfig.of(uri);
+            PrometheusConfig config = PrometheusConfig.of(uri).withTimeout(
+                    io.jenkins.plugins.modelops.Durations.parse(timeout, io.jenkins.plugins.modelops.Parameter.TIMEOUT));
             if (ca != null) {
                 config = config.withCaCertificate(ca);
             }

@@ -200,9 +200,12 @@ class GateFailureModesTest {
                     .withMinSamples(20);
             Gate.Target target = new Gate.Target("iris", Optional.empty(), Optional.empty());
             List<String> saved = new ArrayList<>();
+            double queriesBefore = queries(live);
             Gate.Outcome whole = Gate.run(policy, target, Gate.start(java.time.Instant.now()), source,
                     Gate.REAL_TIME, Progress.silent(), s -> saved.add(write(s)));
             assertThat(whole.verdict()).isEqualTo(Decision.PASS);
+            assertThat(queries(live) - queriesBefore).as("one query per signal and measurement: 4 rounds x 2")
+                    .isEqualTo(8);
             // Resumed (later) from the state after round 2: the rounds after it are measured at their own times.
             GateState afterTwo = Json.MAPPER.readValue(saved.get(1), GateState.class);
             Gate.Outcome resumed = Gate.run(policy, target, afterTwo, source, Gate.REAL_TIME, Progress.silent(),
@@ -219,6 +222,15 @@ class GateFailureModesTest {
                 }
             }
         }
+    }
+
+    /** The instant queries Prometheus has answered, from its own /metrics (reading them is no query). */
+    private static double queries(LiveModel live) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(live.prometheus.url()
+                .resolve("/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("prometheus_http_requests_total{")
+                        && l.contains("handler=\"/api/v1/query\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static String write(GateState state) {

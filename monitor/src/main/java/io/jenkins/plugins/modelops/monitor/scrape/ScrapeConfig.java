@@ -26,15 +26,15 @@ public record ScrapeConfig(List<URI> endpoints, Duration interval, Duration time
         }
         endpoints = List.copyOf(new LinkedHashSet<>(endpoints.stream().map(ScrapeConfig::metricsUrl).toList()));
         if (interval == null || interval.toMillis() < 100) {
-            throw new InvalidInputException("the scrape interval " + interval + " must be at least 100ms");
+            throw new InvalidInputException("the scrape interval " + millis(interval) + " must be at least 100ms");
         }
         if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(interval) > 0) {
-            throw new InvalidInputException("the scrape timeout " + timeout + " must be positive and at most the "
-                    + "scrape interval " + interval + " (scrapes of one endpoint never overlap)");
+            throw new InvalidInputException("the scrape timeout " + millis(timeout) + " must be positive and at most "
+                    + "the scrape interval " + millis(interval) + " (scrapes of one endpoint never overlap)");
         }
         if (retention == null || retention.compareTo(interval.multipliedBy(2)) < 0) {
-            throw new InvalidInputException("the scrape retention " + retention + " must hold at least two scrapes "
-                    + "(twice the interval " + interval + "): a rate needs two");
+            throw new InvalidInputException("the scrape retention " + millis(retention) + " must hold at least two "
+                    + "scrapes (twice the interval " + millis(interval) + "): a rate needs two");
         }
     }
 
@@ -48,6 +48,10 @@ public record ScrapeConfig(List<URI> endpoints, Duration interval, Duration time
 
     public ScrapeConfig withInterval(Duration value) {
         return new ScrapeConfig(endpoints, value, value.compareTo(timeout) < 0 ? value : timeout, retention);
+    }
+
+    private static String millis(Duration duration) {
+        return duration == null ? "(none)" : duration.toMillis() + "ms";
     }
 
     /** {@code http://host:port} and {@code http://host:port/} mean the server's {@code /metrics}; a path stays. */

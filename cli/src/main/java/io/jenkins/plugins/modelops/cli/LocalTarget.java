@@ -1,5 +1,7 @@
 package io.jenkins.plugins.modelops.cli;
 
+import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
 import picocli.CommandLine.Option;
@@ -15,7 +17,7 @@ import java.time.Duration;
 final class LocalTarget {
 
     /** The options every local verb shares. */
-    static final class Options {
+    static class Options {
         @Option(names = "--local", description = "a supervised server process on this machine instead of Kubernetes")
         boolean local;
 
@@ -34,8 +36,8 @@ final class LocalTarget {
     static int deploy(Options options, Path bundle, String name, int port, boolean canary, Duration timeout,
                       PrintWriter out, Progress progress) {
         if (bundle == null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Object()),
-                    "deploy --local needs --bundle DIR (the model bundle to serve)");
+            throw new InvalidInputException(Parameter.MODEL, "--local needs " + Parameter.MODEL.ref()
+                    + " DIR: the model bundle to serve (modelops train --out)");
         }
         LocalDeploy.Outcome outcome = LocalDeploy.run(new LocalDeploy.Request(bundle, name, port, options.stateDir(),
                 canary ? LocalDeploy.Strategy.CANARY : LocalDeploy.Strategy.ROLLING, timeout), progress);

@@ -2,6 +2,7 @@ package io.jenkins.plugins.modelops.cli;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Versions;
+import io.jenkins.plugins.modelops.deploy.kube.KubeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,11 +12,14 @@ import java.util.logging.Logger;
 
 /**
  * {@code modelops}: the Jenkins steps' flow from a shell. Exit codes are a contract: 0 success, 1 the gate said no
- * (blessing failed), 2 bad input or usage, 3 anything else (an I/O or internal failure).
+ * (blessing failed), 2 bad input or usage, 3 anything else (an I/O or internal failure). {@code gate} has its own
+ * (0 PASS, 1 FAIL, 2 bad input, 3 INCONCLUSIVE, 4 ERROR): there a failure to measure is 4, never 3.
  */
 @Command(name = "modelops", mixinStandardHelpOptions = true, versionProvider = ModelOps.Version.class,
         description = "Train, serve and gate machine-learning models.",
-        subcommands = {TrainCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ServeCommand.class, ImageCommand.class, DeployCommand.class,
+                VerbCommands.Promote.class, VerbCommands.Abort.class, VerbCommands.Rollback.class,
+                VerbCommands.Undeploy.class, RulesCommand.class, GateCommand.class, CommandLine.HelpCommand.class})
 public final class ModelOps {
 
     public static final int OK = 0;
@@ -40,9 +44,13 @@ public final class ModelOps {
                 err.println("error: " + ((InvalidInputException) e).render(Flags::of));
                 return BAD_INPUT;
             }
+            if (e instanceof KubeException) { // says what was attempted and what is needed: no stack trace
+                err.println("error: " + Flags.render(e.getMessage()));
+                return FAILED;
+            }
             err.println("error: " + e);
             e.printStackTrace(err);
-            return FAILED;
+            return commandLine.getCommand() instanceof GateCommand ? GateCommand.ERROR : FAILED;
         });
         return cli.execute(args);
     }

@@ -4,7 +4,6 @@ import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.bundle.ModelBundle;
-import io.jenkins.plugins.modelops.deploy.local.LocalState.Slot;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,6 +122,10 @@ public final class LocalDeploy {
     public static Optional<Status> status(Path stateDir, String name) {
         return LocalState.read(stateDir.resolve(name)).map(s -> new Status(s.name(), s.port(), s.stable(),
                 s.canary(), s.stable() != null && ServerProcess.alive(s.stable().pid())));
+    }
+
+    /** One running server: which revision, where, and the supervisor process that keeps it up. */
+    public record Slot(int revision, String modelId, int port, long pid, String startedAt) {
     }
 
     /** The state of a local deployment: its tracks and whether the stable server's supervisor runs. */

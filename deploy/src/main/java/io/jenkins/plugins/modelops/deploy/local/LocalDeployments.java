@@ -7,7 +7,7 @@ import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.bundle.ModelBundle;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy.Outcome;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy.Result;
-import io.jenkins.plugins.modelops.deploy.local.LocalState.Slot;
+import io.jenkins.plugins.modelops.deploy.local.LocalDeploy.Slot;
 import io.jenkins.plugins.modelops.deploy.server.ServerCommand;
 import io.jenkins.plugins.modelops.deploy.server.ServerDistribution;
 import io.jenkins.plugins.modelops.deploy.server.ServerSecrets;

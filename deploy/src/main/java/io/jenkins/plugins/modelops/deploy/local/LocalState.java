@@ -2,6 +2,7 @@ package io.jenkins.plugins.modelops.deploy.local;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.jenkins.plugins.modelops.Json;
+import io.jenkins.plugins.modelops.deploy.local.LocalDeploy.Slot;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,10 +27,6 @@ record LocalState(String name, int port, Slot stable, Slot canary, List<Integer>
 
     LocalState {
         history = List.copyOf(history);
-    }
-
-    /** One running server: which revision, where, and the supervisor process that keeps it up. */
-    record Slot(int revision, String modelId, int port, long pid, String startedAt) {
     }
 
     static Optional<LocalState> read(Path dir) {

@@ -54,6 +54,12 @@ public final class PrometheusClient {
         return config.url();
     }
 
+    /** {@code path} under the configured URL, keeping its own path: a Prometheus behind a proxy at /prometheus/. */
+    private URI at(String path) {
+        String base = config.url().toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
+    }
+
     /** An instant query at {@code time}; a scalar result comes back as one sample without labels. */
     public List<Sample> query(String promql, Instant time) {
         JsonNode data = get("/api/v1/query", Map.of("query", promql, "time", seconds(time)));
@@ -107,7 +113,7 @@ public final class PrometheusClient {
      * load is answered 500 and Prometheus keeps the previous one: that is a {@link PrometheusException}.
      */
     public void reload() {
-        send(HttpRequest.newBuilder(config.url().resolve("/-/reload")).POST(HttpRequest.BodyPublishers.noBody()),
+        send(HttpRequest.newBuilder(at("/-/reload")).POST(HttpRequest.BodyPublishers.noBody()),
                 "/-/reload");
     }
 
@@ -115,22 +121,22 @@ public final class PrometheusClient {
         StringBuilder query = new StringBuilder();
         parameters.forEach((k, v) -> query.append(query.length() == 0 ? "?" : "&").append(k).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        String body = send(HttpRequest.newBuilder(config.url().resolve(path + query)).GET(), path);
+        String body = send(HttpRequest.newBuilder(at(path + query)).GET(), path);
         try {
             JsonNode answer = JSON.readTree(body);
             if (!"success".equals(answer.path("status").asText())) {
-                throw new PrometheusException(config.url().resolve(path) + " answered " + answer.path("errorType")
+                throw new PrometheusException(at(path) + " answered " + answer.path("errorType")
                         .asText() + ": " + answer.path("error").asText(), 200, null);
             }
             return answer.path("data");
         } catch (IOException e) {
-            throw new PrometheusException(config.url().resolve(path) + " answered something that is not Prometheus' "
+            throw new PrometheusException(at(path) + " answered something that is not Prometheus' "
                     + "JSON: " + excerpt(body), 200, e);
         }
     }
 
     private String send(HttpRequest.Builder request, String path) {
-        URI where = config.url().resolve(path);
+        URI where = at(path);
         request.timeout(config.timeout()).header("Accept", "application/json");
         config.bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
         config.username().ifPresent(user -> request.header("Authorization", "Basic " + Base64.getEncoder()

@@ -107,8 +107,10 @@ public enum Signal {
             case LATENCY_P50, LATENCY_P95, LATENCY_P99 -> "histogram_quantile(" + quantile() + ", sum by (model, "
                     + "version, le) (rate(" + ServingContract.REQUEST_DURATION + "_bucket{" + m + "}[" + window
                     + "])))";
-            case ERROR_RATE -> "sum" + BY + " (rate(" + requests + "{" + m + ",code!~\"2..\"}[" + window
-                    + "])) / sum" + BY + " (rate(" + requests + "{" + m + "}[" + window + "]))";
+            // Without a single error there is no non-2xx series at all: "or 0 * all" makes that a 0, not no data.
+            case ERROR_RATE -> "(sum" + BY + " (rate(" + requests + "{" + m + ",code!~\"2..\"}[" + window
+                    + "])) or on (model, version) 0 * sum" + BY + " (rate(" + requests + "{" + m + "}[" + window
+                    + "]))) / sum" + BY + " (rate(" + requests + "{" + m + "}[" + window + "]))";
             case REQUEST_RATE -> "sum" + BY + " (rate(" + requests + "{" + m + "}[" + window + "]))";
             case ALERTS -> "count by (model) (ALERTS{" + m + ",alertstate=\"firing\"})";
         };

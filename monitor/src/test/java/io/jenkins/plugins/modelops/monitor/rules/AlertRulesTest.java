@@ -110,6 +110,36 @@ class AlertRulesTest {
     }
 
     @Test
+    void theErrorRatioIsZeroWithoutErrorsNotMissingAndCountsErrorsWhenThereAre() throws Exception {
+        // PromQL's classic pitfall: with no non-2xx series at all, errors/total is no data, which a gate must not
+        // read as "no evidence"; the rule makes it 0.
+        Files.writeString(dir.resolve("rules.yml"), RuleFiles.ruleFile(AlertRules.generate(request())));
+        Files.writeString(dir.resolve("test.yml"), """
+                rule_files: [rules.yml]
+                evaluation_interval: 1m
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'modelops_requests_total{model="iris",version="v1",protocol="v1",code="200"}'
+                        values: '0+60x20'
+                      - series: 'modelops_requests_total{model="iris",version="v2",protocol="v1",code="200"}'
+                        values: '0+45x20'
+                      - series: 'modelops_requests_total{model="iris",version="v2",protocol="v1",code="500"}'
+                        values: '0+15x20'
+                    promql_expr_test:
+                      - expr: model_version:modelops_request_errors:ratio_rate5m
+                        eval_time: 10m
+                        exp_samples:
+                          - labels: 'model_version:modelops_request_errors:ratio_rate5m{model="iris",version="v1"}'
+                            value: 0
+                          - labels: 'model_version:modelops_request_errors:ratio_rate5m{model="iris",version="v2"}'
+                            value: 0.25
+                """);
+        Promtool.Run test = Promtool.run(dir, "test", "rules", "test.yml");
+        assertThat(test.exitCode()).as(test.output()).isZero();
+    }
+
+    @Test
     void thePrometheusRuleCarriesTheSameGroupAndTheSelectorsLabels() throws Exception {
         RuleGroup group = AlertRules.generate(request("accuracy>=0.9"));
         JsonNode object = YAML.readTree(RuleFiles.prometheusRule(group, "ml", Map.of("release", "kube-prometheus")));
@@ -119,6 +149,24 @@ class AlertRulesTest {
         assertThat(object.path("metadata").path("namespace").asText()).isEqualTo("ml");
         assertThat(object.path("metadata").path("labels").path("release").asText()).isEqualTo("kube-prometheus");
         assertThat(object.path("spec")).isEqualTo(YAML.readTree(RuleFiles.ruleFile(group)));
+    }
+
+    @Test
+    void everyAlertsRunbookAnchorIsAHeadingOfTheRunbook() throws Exception {
+        Path runbook = null;
+        for (Path d = Path.of("").toAbsolutePath(); d != null && runbook == null; d = d.getParent()) {
+            runbook = Files.isRegularFile(d.resolve("docs/runbook.md")) ? d.resolve("docs/runbook.md") : null;
+        }
+        assertThat(runbook).as("docs/runbook.md above " + Path.of("").toAbsolutePath()).isNotNull();
+        List<String> headings = Files.readAllLines(runbook).stream().filter(l -> l.startsWith("## "))
+                .map(l -> l.substring(3).strip()).toList();
+        for (RuleGroup group : List.of(AlertRules.generate(request("accuracy>=0.9", "latencyP50<=1s",
+                "latencyP95<=1s", "latencyP99<=1s", "requestRate>1")), AlertRules.generate(request("mae<=1", "rmse<=1")))) {
+            for (Rule alert : group.alerts()) {
+                String url = alert.annotations().get("runbook_url");
+                assertThat(headings).as(alert.alert()).contains(url.substring(url.indexOf('#') + 1));
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,249 @@
+package io.jenkins.plugins.modelops.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.modelops.Durations;
+import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Json;
+import io.jenkins.plugins.modelops.Parameter;
+import io.jenkins.plugins.modelops.Progress;
+import io.jenkins.plugins.modelops.deploy.DeploymentTarget;
+import io.jenkins.plugins.modelops.deploy.kube.KubeConnection;
+import io.jenkins.plugins.modelops.monitor.gate.Decision;
+import io.jenkins.plugins.modelops.monitor.gate.Gate;
+import io.jenkins.plugins.modelops.monitor.gate.GatePolicy;
+import io.jenkins.plugins.modelops.monitor.gate.GateState;
+import io.jenkins.plugins.modelops.monitor.gate.PromQlSource;
+import io.jenkins.plugins.modelops.monitor.gate.SignalSource;
+import io.jenkins.plugins.modelops.monitor.prometheus.PrometheusClient;
+import io.jenkins.plugins.modelops.monitor.signal.Condition;
+import io.jenkins.plugins.modelops.monitor.signal.Signal;
+import io.jenkins.plugins.modelops.monitor.usecase.GateModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code modelops gate}: judge a deployed model on live metrics, then promote, roll back or leave it. */
+@Command(name = "gate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure each --gate condition every --interval for --window on the model's live metrics",
+                "and decide: PASS promotes a canary, FAIL rolls back (aborts a canary), INCONCLUSIVE follows",
+                "--on-inconclusive. No data, NaN, too few samples are never a pass.",
+                "Exit codes: 0 PASS, 1 FAIL, 2 bad input, 3 INCONCLUSIVE, 4 ERROR (could not measure)."})
+final class GateCommand implements Callable<Integer> {
+
+    static final int INCONCLUSIVE = 3;
+    static final int ERROR = 4;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "the model's deployment name")
+    String name;
+
+    @Option(names = "--gate", required = true, paramLabel = "EXPR",
+            description = "condition, repeatable: accuracy>=0.9, latencyP99<=50ms, errorRate<=1%, alerts==0, "
+                    + "accuracy>=baseline-0.02")
+    List<String> gate = new ArrayList<>();
+
+    @Option(names = "--prometheus", paramLabel = "URL", description = "read the signals from this Prometheus")
+    String prometheusUrl;
+
+    @Mixin
+    PrometheusOptions prometheus;
+
+    @Option(names = "--version", paramLabel = "V", description = "the version under test (the server's version label)")
+    String version;
+
+    @Option(names = "--baseline-version", paramLabel = "V",
+            description = "the version baseline conditions compare with (the stable one beside a canary)")
+    String baselineVersion;
+
+    @Option(names = "--window", paramLabel = "DURATION", defaultValue = "5m", description = "how long to observe (default 5m)")
+    String window;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "15s",
+            description = "time between measurements (default 15s)")
+    String interval;
+
+    @Option(names = "--initial-delay", paramLabel = "DURATION", defaultValue = "0s",
+            description = "warm-up before the first observation counts (default 0s)")
+    String initialDelay;
+
+    @Option(names = "--min-samples", paramLabel = "N", defaultValue = "100",
+            description = "labelled predictions (accuracy, mae, rmse) or requests a measurement needs (default 100)")
+    long minSamples;
+
+    @Option(names = "--consecutive-successes", paramLabel = "N", defaultValue = "1",
+            description = "rounds in a row at the end in which every condition passed (default 1)")
+    int consecutiveSuccesses;
+
+    @Option(names = "--failure-limit", paramLabel = "N", defaultValue = "0",
+            description = "failed measurements of a condition tolerated (default 0: the first fails the gate)")
+    int failureLimit;
+
+    @Option(names = "--inconclusive-limit", paramLabel = "N", defaultValue = "-1",
+            description = "inconclusive measurements tolerated before ending INCONCLUSIVE (default -1: wait for the end)")
+    int inconclusiveLimit;
+
+    @Option(names = "--error-limit", paramLabel = "N", defaultValue = "4",
+            description = "rounds in a row that cannot be measured before ERROR (default 4)")
+    int errorLimit;
+
+    @Option(names = "--no-data", paramLabel = "inconclusive|fail", defaultValue = "inconclusive",
+            description = "what a measurement without data or NaN counts as (default inconclusive; never pass)")
+    String noData;
+
+    @Option(names = "--source", paramLabel = "any|label|probe", defaultValue = "any",
+            description = "which feedback counts for accuracy and errors: ground truth by id (label), the probe, or any")
+    String source;
+
+    @Option(names = "--on-fail", paramLabel = "rollback|none", defaultValue = "rollback",
+            description = "on FAIL: roll back (abort a canary), or only report (default rollback)")
+    String onFail;
+
+    @Option(names = "--on-inconclusive", paramLabel = "fail|unstable|pass", defaultValue = "fail",
+            description = "what INCONCLUSIVE leads to (default fail)")
+    String onInconclusive;
+
+    @Mixin
+    LocalTarget.Options local;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "the deployment's Kubernetes namespace (to act on it)")
+    String namespace;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig (to act on a Kubernetes deployment)")
+    Path kubeconfig;
+
+    @Option(names = "--state-file", paramLabel = "FILE",
+            description = "keep the gate's state here after every round; an unfinished state there is resumed")
+    Path stateFile;
+
+    @Option(names = "--json", description = "print the verdict and every measurement as JSON on stdout")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
+        GatePolicy policy = new GatePolicy(gate.stream().map(Condition::parse).toList(),
+                Durations.parse(window, Parameter.WINDOW), Durations.parse(interval, Parameter.WINDOW),
+                Durations.parse(initialDelay, Parameter.WINDOW), minSamples, consecutiveSuccesses, failureLimit,
+                inconclusiveLimit, errorLimit, parseNoData(noData), parseSource(source));
+        SignalSource signals = source();
+        Gate.Target target = new Gate.Target(name, Optional.ofNullable(version), Optional.ofNullable(baselineVersion));
+        Optional<GateState> resume = resume();
+        KubernetesClient client = null;
+        try {
+            Optional<DeploymentTarget> deployment = Optional.empty();
+            if (local.local) {
+                deployment = Optional.of(new DeploymentTarget.Local(local.stateDir()));
+            } else if (namespace != null || kubeconfig != null) {
+                Config config = KubeConnection.config(Optional.ofNullable(kubeconfig));
+                client = KubeConnection.connect(config);
+                deployment = Optional.of(new DeploymentTarget.Kubernetes(client,
+                        KubeConnection.namespace(Optional.ofNullable(namespace), config)));
+            } else {
+                progress.info("No deployment given (--local, or --namespace/--kubeconfig): the gate judges only");
+            }
+            GateModel.Outcome outcome = GateModel.run(new GateModel.Request(target, policy,
+                    GateModel.OnFail.parse(onFail), GateModel.OnInconclusive.parse(onInconclusive), deployment,
+                    Duration.ofMinutes(5), resume), signals, Gate.REAL_TIME, progress, this::checkpoint);
+            if (json) {
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("verdict", outcome.verdict());
+                summary.put("reason", outcome.reason());
+                summary.put("source", signals.describe());
+                outcome.action().ifPresent(a -> summary.put("action", a));
+                summary.put("state", outcome.state());
+                spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(summary));
+            } else {
+                spec.commandLine().getOut().println(outcome.verdict() + " " + name + ": " + outcome.reason());
+            }
+            return exitCode(outcome.verdict());
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+        }
+    }
+
+    static int exitCode(Decision verdict) {
+        if (verdict == null) {
+            return ModelOps.FAILED;
+        }
+        return switch (verdict) {
+            case PASS -> ModelOps.OK;
+            case FAIL -> ModelOps.REJECTED;
+            case INCONCLUSIVE -> INCONCLUSIVE;
+            case ERROR -> ERROR;
+        };
+    }
+
+    private SignalSource source() {
+        if (prometheusUrl == null) {
+            throw new InvalidInputException("give --prometheus URL: the gate reads the model's signals there");
+        }
+        return new PromQlSource(PrometheusClient.connect(prometheus.config(prometheusUrl)));
+    }
+
+    private Optional<GateState> resume() throws IOException {
+        if (stateFile == null || !Files.isRegularFile(stateFile)) {
+            return Optional.empty();
+        }
+        GateState saved = Json.MAPPER.readValue(stateFile.toFile(), GateState.class);
+        if (saved.finished()) {
+            return Optional.empty(); // a finished gate's file is history: this run starts anew
+        }
+        spec.commandLine().getErr().println("Resuming the gate from " + stateFile + " (" + saved.rounds().size()
+                + " rounds done)");
+        return Optional.of(saved);
+    }
+
+    private void checkpoint(GateState state) {
+        if (stateFile == null) {
+            return;
+        }
+        try {
+            Path dir = stateFile.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path temporary = Files.createTempFile(dir, ".gate-", ".json");
+            Json.MAPPER.writeValue(temporary.toFile(), state);
+            Files.move(temporary, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the gate's state in " + stateFile, e);
+        }
+    }
+
+    private static Decision parseNoData(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "inconclusive" -> Decision.INCONCLUSIVE;
+            case "fail" -> Decision.FAIL;
+            default -> throw new InvalidInputException("--no-data '" + text + "' is not inconclusive or fail (a gate "
+                    + "never passes on no data)");
+        };
+    }
+
+    private static Signal.Source parseSource(String text) {
+        for (Signal.Source s : Signal.Source.values()) {
+            if (s.name().equalsIgnoreCase(text)) {
+                return s;
+            }
+        }
+        throw new InvalidInputException("--source '" + text + "' is not any, label or probe");
+    }
+}

@@ -1,0 +1,57 @@
+package io.jenkins.plugins.modelops.deploy;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
+import io.jenkins.plugins.modelops.Progress;
+import io.jenkins.plugins.modelops.bundle.ModelBundle;
+import io.jenkins.plugins.modelops.deploy.image.BuildImage;
+import io.jenkins.plugins.modelops.deploy.image.Target;
+import io.jenkins.plugins.modelops.deploy.kube.DeploySpec;
+import io.jenkins.plugins.modelops.deploy.kube.KubeDeploy;
+import io.jenkins.plugins.modelops.deploy.kube.KubeOutcome;
+
+/**
+ * The {@code deployModel} step on Kubernetes, the whole path in three calls: build the server image around the
+ * bundle and push it ({@link BuildImage}), pin the rollout to the pushed digest with the bundle's provenance, and
+ * roll it out ({@link KubeDeploy}, which rolls back by itself when the rollout fails). Without a cluster, the step
+ * and {@code modelops deploy --local} use {@link io.jenkins.plugins.modelops.deploy.local.LocalDeploy} instead.
+ */
+public final class DeployModel {
+
+    /**
+     * @param image   how to build and where to push; the target must be a registry the cluster pulls from
+     * @param rollout the Kubernetes side; its image is replaced by the pushed reference ({@code repo@sha256:...})
+     */
+    public record Request(BuildImage.Request image, DeploySpec rollout) {
+
+        public Request {
+            if (!(image.target() instanceof Target.Registry)) {
+                throw new InvalidInputException(Parameter.IMAGE, "a cluster pulls its image from a registry: "
+                        + Parameter.IMAGE.ref() + " must name one (a tarball or a local Docker engine is for "
+                        + "deploy --local)");
+            }
+        }
+    }
+
+    /** What was built and pushed, and what the rollout did (rolled out, or failed and rolled back). */
+    public record Outcome(BuildImage.Outcome image, KubeOutcome rollout) {
+
+        /** The rollout was refused and undone: the step fails, the CLI exits 1. */
+        public boolean failed() {
+            return rollout.failed();
+        }
+    }
+
+    private DeployModel() {
+    }
+
+    public static Outcome run(Request request, KubernetesClient client, Progress progress) {
+        String modelId = ModelBundle.open(request.image().bundle()).manifest().modelId();
+        BuildImage.Outcome built = BuildImage.run(request.image(), progress);
+        DeploySpec pinned = request.rollout().withImage(built.reference())
+                .withProvenance(modelId, built.digest(), request.image().buildUrl().orElse(null));
+        KubeOutcome rollout = KubeDeploy.run(pinned, client, progress);
+        return new Outcome(built, rollout);
+    }
+}

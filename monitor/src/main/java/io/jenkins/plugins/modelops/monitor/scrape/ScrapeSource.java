@@ -144,9 +144,9 @@ public final class ScrapeSource implements SignalSource, AutoCloseable {
             return new Reading(Optional.empty(), samples, query);
         }
         if (values.size() > 1) {
-            // Several versions answered (no version given while two run), as PromQlSource says it.
-            return new Reading(Optional.of(Double.NaN), samples, query + "  (" + values.size() + " series: give the "
-                    + "version)");
+            // Several versions answered (no version given while two run): the gate cannot pick one, as on Prometheus.
+            throw new ReadingFailed(values.size() + " versions of " + model + " answered (" + values.keySet().stream()
+                    .map(group -> group.get(1)).sorted().toList() + "): give the version under test", false, null);
         }
         return new Reading(Optional.of(values.values().iterator().next()), samples, query);
     }

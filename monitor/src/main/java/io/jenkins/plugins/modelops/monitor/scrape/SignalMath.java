@@ -42,7 +42,7 @@ record SignalMath(List<List<Scrape>> endpoints, String model, Optional<String> v
             case LATENCY_P50 -> quantile(0.5);
             case LATENCY_P95 -> quantile(0.95);
             case LATENCY_P99 -> quantile(0.99);
-            case ERROR_RATE -> divide(rate(ServingContract.REQUESTS, served().and(failed), BY),
+            case ERROR_RATE -> errorRatio(rate(ServingContract.REQUESTS, served().and(failed), BY),
                     rate(ServingContract.REQUESTS, served(), BY));
             case REQUEST_RATE -> rate(ServingContract.REQUESTS, served(), BY);
             case ALERTS -> throw new IllegalStateException("alerts are Prometheus' state, not the servers'");
@@ -109,6 +109,17 @@ record SignalMath(List<List<Scrape>> endpoints, String model, Optional<String> v
             }
         });
         return out;
+    }
+
+    /**
+     * {@code (errors or on (model, version) 0 * all) / all}: a version that answered requests but no error has no
+     * non-2xx series at all, and its ratio is 0, not no data.
+     */
+    private static Map<List<String>, Double> errorRatio(Map<List<String>, Double> errors,
+                                                        Map<List<String>, Double> all) {
+        Map<List<String>, Double> numerator = new LinkedHashMap<>(errors);
+        all.forEach((group, value) -> numerator.putIfAbsent(group, 0 * value));
+        return divide(numerator, all);
     }
 
     private static Map<List<String>, Double> sqrt(Map<List<String>, Double> values) {

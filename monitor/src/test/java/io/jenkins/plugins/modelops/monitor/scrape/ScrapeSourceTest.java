@@ -161,6 +161,30 @@ class ScrapeSourceTest {
     }
 
     @Test
+    void anErrorFreeVersionHasAnErrorRatioOfZeroAndTwoVersionsNeedTheVersion() throws Exception {
+        try (ServedIris stable = ServedIris.start(0, "v1"); ServedIris canary = ServedIris.start(0, "v2");
+             ScrapeSource source = scrape(List.of(stable.url(), canary.url()))) {
+            stable.predict(1);
+            canary.predict(1);
+            Scrape first = scrapeAfter(source, stable.metricsUrl(), Instant.now());
+            await(source, canary.metricsUrl(), s -> s.at().equals(first.at()));
+            stable.predict(5);
+            canary.predict(5);
+            Scrape last = scrapeAfter(source, stable.metricsUrl(), Instant.now());
+            scrapeAfter(source, canary.metricsUrl(), last.at().minusMillis(1));
+            // No non-2xx series exists at all: the ratio is 0, as "errors or on (model, version) 0 * all" makes it.
+            SignalSource.Reading errors = read(source, Signal.ERROR_RATE, stable, Signal.Source.ANY, first, last);
+            assertThat(errors.value()).contains(0.0);
+            assertThat(errors.samples()).isEqualTo(5);
+            assertThatThrownBy(() -> source.read(Signal.REQUEST_RATE, "iris", Optional.empty(), Signal.Source.ANY,
+                    Duration.between(first.at(), last.at()), last.at()))
+                    .isInstanceOf(SignalSource.ReadingFailed.class)
+                    .hasMessage("2 versions of iris answered ([v1, v2]): give the version under test")
+                    .matches(e -> !((SignalSource.ReadingFailed) e).retryable());
+        }
+    }
+
+    @Test
     void aRestartedReplicaCountsOnFromZeroNeverBackwards() throws Exception {
         ServedIris iris = ServedIris.start();
         int port = iris.port();

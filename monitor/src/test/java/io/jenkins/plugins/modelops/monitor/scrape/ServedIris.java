@@ -49,9 +49,14 @@ final class ServedIris implements AutoCloseable {
 
     /** On {@code port} (0: a free one): a replica restarted on its old port starts its counters from zero. */
     static ServedIris start(int port) throws Exception {
+        return start(port, null);
+    }
+
+    /** Served as {@code version} (null: the bundle's short id), as a canary beside the stable version would be. */
+    static ServedIris start(int port, String version) throws Exception {
         ServerConfig d = ServerConfig.of(bundle()).withPort(port);
         // A short grace: the tests stop servers on purpose (a replica gone, a restart) and need not wait for it.
-        ServerConfig config = new ServerConfig(d.bundle(), d.host(), d.port(), d.name(), d.version(), d.tlsCert(),
+        ServerConfig config = new ServerConfig(d.bundle(), d.host(), d.port(), d.name(), version, d.tlsCert(),
                 d.tlsKey(), Duration.ofMillis(200), d.maxBodyBytes(), d.strict(), d.feedbackCacheSize(),
                 d.feedbackTtl(), d.requestLogSample(), d.noopEndpoint(), d.maxThreads(), d.feedbackToken(),
                 d.openFeedback(), d.idKey(), d.readTimeout(), d.maxConcurrentRequests(), d.adminPort(), d.maxRows(),

@@ -16,6 +16,9 @@ import io.jenkins.plugins.modelops.monitor.gate.GateState;
 import io.jenkins.plugins.modelops.monitor.gate.PromQlSource;
 import io.jenkins.plugins.modelops.monitor.gate.SignalSource;
 import io.jenkins.plugins.modelops.monitor.prometheus.PrometheusClient;
+import io.jenkins.plugins.modelops.monitor.scrape.ScrapeConfig;
+import io.jenkins.plugins.modelops.monitor.scrape.ScrapeSource;
+import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
 import io.jenkins.plugins.modelops.monitor.signal.Condition;
 import io.jenkins.plugins.modelops.monitor.signal.Signal;
 import io.jenkins.plugins.modelops.monitor.usecase.GateModel;
@@ -66,6 +69,11 @@ final class GateCommand implements Callable<Integer> {
 
     @Mixin
     PrometheusOptions prometheus;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "without --prometheus: scrape this server's /metrics directly, repeatable (every replica);"
+                    + " with --local the deployment's own servers are the default (docs/embedded-gate.md)")
+    List<java.net.URI> endpoints = new ArrayList<>();
 
     @Option(names = "--version", paramLabel = "V", description = "the version under test (the server's version label)")
     String version;
@@ -144,7 +152,7 @@ final class GateCommand implements Callable<Integer> {
                 Durations.parse(window, Parameter.WINDOW), Durations.parse(interval, Parameter.WINDOW),
                 Durations.parse(initialDelay, Parameter.WINDOW), minSamples, consecutiveSuccesses, failureLimit,
                 inconclusiveLimit, errorLimit, parseNoData(noData), parseSource(source));
-        SignalSource signals = source();
+        SignalSource signals = source(policy, progress);
         Gate.Target target = new Gate.Target(name, Optional.ofNullable(version), Optional.ofNullable(baselineVersion));
         Optional<GateState> resume = resume();
         KubernetesClient client = null;
@@ -179,6 +187,9 @@ final class GateCommand implements Callable<Integer> {
             if (client != null) {
                 client.close();
             }
+            if (signals instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
         }
     }
 
@@ -194,11 +205,30 @@ final class GateCommand implements Callable<Integer> {
         };
     }
 
-    private SignalSource source() {
-        if (prometheusUrl == null) {
-            throw new InvalidInputException("give --prometheus URL: the gate reads the model's signals there");
+    /** Prometheus when given; else the embedded default: the servers' own /metrics, scraped every second. */
+    private SignalSource source(GatePolicy policy, Progress progress) {
+        if (prometheusUrl != null) {
+            if (!endpoints.isEmpty()) {
+                throw new InvalidInputException("give --prometheus or --endpoint, not both: the gate reads one source");
+            }
+            return new PromQlSource(PrometheusClient.connect(prometheus.config(prometheusUrl)));
         }
-        return new PromQlSource(PrometheusClient.connect(prometheus.config(prometheusUrl)));
+        List<java.net.URI> scraped = new ArrayList<>(endpoints);
+        if (scraped.isEmpty() && local.local) {
+            LocalDeploy.Status status = LocalDeploy.status(local.stateDir(), name).orElseThrow(() ->
+                    new InvalidInputException("there is no local deployment '" + name + "' in " + local.stateDir()));
+            scraped.add(java.net.URI.create("http://127.0.0.1:" + status.port()));
+            if (status.canary() != null) {
+                scraped.add(java.net.URI.create("http://127.0.0.1:" + status.canary().port()));
+            }
+        }
+        if (scraped.isEmpty()) {
+            throw new InvalidInputException("give --prometheus URL, or --endpoint URL for each server (or --local): "
+                    + "the gate needs somewhere to read the model's signals");
+        }
+        ScrapeSource.check(policy.conditions());
+        progress.info("No --prometheus: the gate scrapes " + scraped + " itself (the embedded default)");
+        return ScrapeSource.start(ScrapeConfig.of(scraped, policy.window()), progress);
     }
 
     private Optional<GateState> resume() throws IOException {

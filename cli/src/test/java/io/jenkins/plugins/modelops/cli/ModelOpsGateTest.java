@@ -112,6 +112,29 @@ class ModelOpsGateTest {
                 .isEqualTo(ModelBundle.open(good).manifest().modelId());
     }
 
+    @Test
+    void withoutPrometheusTheGateScrapesTheLocalDeploymentItself() throws Exception {
+        Path iris = iris();
+        Path good = dir.resolve("good");
+        assertThat(cli("train", "--data", iris.toString(), "--label", "species", "--out", good.toString()).code())
+                .isZero();
+        Path state = dir.resolve("state");
+        LocalDeploy.Outcome deployed = LocalDeploy.run(new LocalDeploy.Request(good, "iris", 0, state,
+                LocalDeploy.Strategy.ROLLING, Duration.ofMinutes(2)), Progress.silent());
+        String token = Files.readString(deployed.tokenFile()).strip();
+        probe = new Thread(() -> probe(deployed.url(), token, iris), "probe");
+        probe.start();
+        Run pass = cli("gate", "--name", "iris", "--gate", "accuracy>=0.9", "--gate", "latencyP99<=1s", "--window",
+                "15s", "--interval", "5s", "--min-samples", "50", "--local", "--state-dir", state.toString());
+        assertThat(pass.code()).as(pass.err()).isZero();
+        assertThat(pass.err()).contains("No --prometheus: the gate scrapes [" + deployed.url() + "] itself");
+        assertThat(pass.out()).startsWith("PASS iris: every condition passed");
+        Run alerts = cli("gate", "--name", "iris", "--gate", "alerts==0", "--window", "10s", "--interval", "5s",
+                "--local", "--state-dir", state.toString());
+        assertThat(alerts.code()).isEqualTo(ModelOps.BAD_INPUT);
+        assertThat(alerts.err()).contains("alerts");
+    }
+
     /** Held-out style probe: every row of iris with its label, 10 a request, until stopped. */
     private void probe(String url, String token, Path iris) {
         try {

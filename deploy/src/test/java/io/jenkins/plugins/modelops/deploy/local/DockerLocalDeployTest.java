@@ -145,6 +145,28 @@ class DockerLocalDeployTest {
     }
 
     @Test
+    void theEngineRestartsAServerThatDiesWithItsSecrets() throws Exception {
+        Outcome stable = LocalDeploy.run(request(TestBundles.iris(), 0, Strategy.ROLLING), progress);
+        assertThat(stable.result()).as(stable.reason()).isEqualTo(Result.ROLLED_OUT);
+        String container = LocalDeploy.status(state, "iris").orElseThrow().stable().container();
+        assertThat(docker.docker("exec", container, "stat", "-c", "%u:%g %a", "/run/modelops-secrets/feedback-token"))
+                .isEqualTo("65532:65532 400");
+        long pid = Long.parseLong(docker.docker("inspect", "-f", "{{.State.Pid}}", container));
+        ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
+        server.destroyForcibly();
+        server.onExit().get();
+        boolean ready = false;
+        for (int i = 0; i < 600 && !ready; i++) { // the engine restarts it; then the JVM starts again
+            ready = reachable(stable.url()) && docker.docker("inspect", "-f", "{{.RestartCount}}", container)
+                    .equals("1") && ServerProcess.probe(Integer.parseInt(stable.url().replaceAll(".*:", "")));
+            Thread.sleep(100);
+        }
+        assertThat(ready).as("the restarted server is ready").isTrue();
+        assertThat(modelId(stable.url())).isEqualTo(id(TestBundles.iris()));
+        assertThat(LocalDeploy.status(state, "iris").orElseThrow().running()).isTrue();
+    }
+
+    @Test
     void undeployRemovesTheContainersImagesAndState() throws Exception {
         Outcome stable = LocalDeploy.run(request(TestBundles.iris(), 0, Strategy.ROLLING), progress);
         assertThat(stable.result()).as(stable.reason()).isEqualTo(Result.ROLLED_OUT);

@@ -8,6 +8,7 @@ import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.deploy.kube.DeploySpec;
 import io.jenkins.plugins.modelops.deploy.kube.KubeDeploy;
 import io.jenkins.plugins.modelops.deploy.kube.KubeOutcome;
+import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +26,8 @@ import java.util.concurrent.Callable;
                 "(or <name>-canary), optional HPA, and a ServiceMonitor if the Prometheus",
                 "Operator is installed. A rollout that is not ready within --timeout is",
                 "rolled back to the previous revision. With --local: a supervised server",
-                "process on this machine that outlives the command (its URL on stdout).",
+                "process on this machine that outlives the command (its URL on stdout);",
+                "with --local --docker: a container on the local Docker engine.",
                 "Exit codes: 0 rolled out (or canary started), 1 the rollout failed and",
                 "was rolled back, 2 bad input, 3 any other failure (cluster unreachable,",
                 "forbidden, ...)."})
@@ -58,6 +60,16 @@ final class DeployCommand implements Callable<Integer> {
         @Option(names = "--port", paramLabel = "N", defaultValue = "0",
                 description = "the stable server's port on 127.0.0.1 (default: the deployment's, or a free one)")
         int port;
+
+        @Option(names = "--docker",
+                description = "run the servers as containers on the local Docker engine (DOCKER_HOST respected),"
+                        + " each revision an image built from its bundle; remembered by the deployment")
+        boolean docker;
+
+        @Option(names = "--base-image", paramLabel = "REF",
+                description = "with --docker: the JRE base image (default eclipse-temurin:17-jre), docker://REF"
+                        + " for one in the engine, tar://PATH for a docker save tarball")
+        String baseImage;
     }
 
     /** Absent when no Kubernetes option is given: then {@code --image} is missing (or {@code --local} is meant). */
@@ -113,12 +125,16 @@ final class DeployCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--local deploys on this machine: leave out the "
                         + "Kubernetes options (--image, --namespace, --replicas, ...)");
             }
+            if (local.baseImage != null && !local.docker) {
+                throw new ParameterException(spec.commandLine(), "--base-image goes with --docker");
+            }
             return LocalTarget.deploy(local, local.bundle, name, local.port,
+                    local.docker ? new LocalDeploy.Docker(local.baseImage, null) : null,
                     DeploySpec.Strategy.parse(strategy) == DeploySpec.Strategy.CANARY,
                     DeploySpec.parseTimeout(timeout), spec.commandLine().getOut(), progress);
         }
         if (local != null) {
-            throw new ParameterException(spec.commandLine(), "--bundle, --port and --state-dir go with --local");
+            throw new ParameterException(spec.commandLine(), "--bundle, --port, --state-dir, --docker and --base-image go with --local");
         }
         if (kube == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--image=REF'");

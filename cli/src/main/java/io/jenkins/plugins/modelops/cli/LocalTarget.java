@@ -33,14 +33,16 @@ final class LocalTarget {
     private LocalTarget() {
     }
 
-    static int deploy(Options options, Path bundle, String name, int port, boolean canary, Duration timeout,
-                      PrintWriter out, Progress progress) {
+    /** @param docker {@code --docker}: containers on a local engine; null for processes (or the deployment's runtime) */
+    static int deploy(Options options, Path bundle, String name, int port, LocalDeploy.Docker docker, boolean canary,
+                      Duration timeout, PrintWriter out, Progress progress) {
         if (bundle == null) {
             throw new InvalidInputException(Parameter.MODEL, "--local needs " + Parameter.MODEL.ref()
                     + " DIR: the model bundle to serve (modelops train --out)");
         }
         LocalDeploy.Outcome outcome = LocalDeploy.run(new LocalDeploy.Request(bundle, name, port, options.stateDir(),
-                canary ? LocalDeploy.Strategy.CANARY : LocalDeploy.Strategy.ROLLING, timeout), progress);
+                canary ? LocalDeploy.Strategy.CANARY : LocalDeploy.Strategy.ROLLING, timeout).withDocker(docker),
+                progress);
         return report(outcome, out, progress);
     }
 

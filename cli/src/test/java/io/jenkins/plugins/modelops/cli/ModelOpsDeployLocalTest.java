@@ -39,10 +39,16 @@ class ModelOpsDeployLocalTest {
 
     /** The CLI in its own JVM, as a user's script runs it. */
     private Run cli(String... args) throws Exception {
+        return cliWith(java.util.Map.of(), args);
+    }
+
+    private Run cliWith(java.util.Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), ModelOps.class.getName()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectError(dir.resolve("err.txt").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("err.txt").toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("the command ends; its server does not").isTrue();
         return new Run(process.exitValue(), out, Files.readString(dir.resolve("err.txt")));
@@ -101,6 +107,20 @@ class ModelOpsDeployLocalTest {
         Run none = cli("abort", "--local", "--name", "iris", "--state-dir", dir.resolve("state").toString());
         assertThat(none.code()).isEqualTo(ModelOps.BAD_INPUT);
         assertThat(none.err()).contains("there is no local deployment 'iris' in " + dir.resolve("state"));
+    }
+
+    @Test
+    void dockerOptionsGoTogetherAndAnUnreachableEngineLeavesNothing() throws Exception {
+        Run orphan = cli("deploy", "--local", "--bundle", dir.toString(), "--name", "iris", "--base-image", "x/y:1");
+        assertThat(orphan.code()).isEqualTo(ModelOps.BAD_INPUT);
+        assertThat(orphan.err()).contains("--base-image goes with --docker");
+
+        String socket = "unix://" + dir.resolve("no-engine.sock");
+        Run noEngine = cliWith(java.util.Map.of("DOCKER_HOST", socket), "deploy", "--local", "--docker", "--bundle",
+                train("iris-model", 1).toString(), "--name", "iris", "--state-dir", dir.resolve("state").toString());
+        assertThat(noEngine.code()).as(noEngine.err()).isEqualTo(ModelOps.FAILED);
+        assertThat(noEngine.err()).contains("the Docker engine at " + socket + " is not reachable for --docker");
+        assertThat(dir.resolve("state").resolve("iris")).doesNotExist();
     }
 
     private int get(String url) throws Exception {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.modelops.deploy.local;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * demo without a cluster. The same verbs as on Kubernetes: a rolling update (one process per track, so the port
  * is briefly closed while the new revision starts; a new revision that does not get ready is stopped and the
  * previous one started again), a canary beside the stable server on its own port, then promote or abort, rollback
- * to the previous revision, undeploy. Everything lives under {@code <state-dir>/<name>/}.
+ * to the previous revision, undeploy. Everything lives under {@code <state-dir>/<name>/}; with {@link Docker} the
+ * servers are containers on a local Docker engine instead of processes, each revision an image.
  */
 public final class LocalDeploy {
 
@@ -38,7 +40,17 @@ public final class LocalDeploy {
      * @param port the stable server's port; 0 keeps the deployment's port, or picks a free one the first time
      * @param stateDir where deployments live ({@link #defaultStateDir()})
      */
-    public record Request(Path bundle, String name, int port, Path stateDir, Strategy strategy, Duration timeout) {
+    public record Request(Path bundle, String name, int port, Path stateDir, Strategy strategy, Duration timeout,
+                          Docker docker) {
+
+        /** A request for the process runtime (or whichever runtime an existing deployment has). */
+        public Request(Path bundle, String name, int port, Path stateDir, Strategy strategy, Duration timeout) {
+            this(bundle, name, port, stateDir, strategy, timeout, null);
+        }
+
+        public Request withDocker(Docker docker) {
+            return new Request(bundle, name, port, stateDir, strategy, timeout, docker);
+        }
 
         public Request {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -55,6 +67,17 @@ public final class LocalDeploy {
                         + timeout);
             }
         }
+    }
+
+    /**
+     * {@code --docker}: the servers run as containers on a local Docker engine, each revision an image built from its
+     * bundle. Remembered in the deployment's state, so later verbs need not say it again.
+     *
+     * @param baseImage {@code --base-image} ({@code tar://PATH}, {@code docker://REF} or a registry reference); null
+     *                  for the deployment's, or the image builder's default
+     * @param host      the engine's {@code DOCKER_HOST}; null for the caller's {@code DOCKER_HOST} or the default
+     */
+    public record Docker(String baseImage, String host) {
     }
 
     /**
@@ -84,9 +107,10 @@ public final class LocalDeploy {
                         Parameter.STRATEGY, "a canary runs beside a stable server, and '" + request.name() + "' has none"
                         + " in " + request.stateDir() + ": deploy it first without " + Parameter.STRATEGY.ref()
                         + " canary"));
-                return deployment.startCanary(state, bundle, request.timeout(), progress);
+                return deployment.startCanary(state, bundle, request.docker(), request.timeout(), progress);
             }
-            return deployment.rollOut(current, bundle, request.port(), request.timeout(), progress);
+            return deployment.rollOut(current, bundle, request.port(), request.docker(), request.timeout(),
+                    progress);
         }
     }
 
@@ -121,15 +145,23 @@ public final class LocalDeploy {
     /** The deployment as it stands, or empty when there is none by that name. */
     public static Optional<Status> status(Path stateDir, String name) {
         return LocalState.read(stateDir.resolve(name)).map(s -> new Status(s.name(), s.port(), s.stable(),
-                s.canary(), s.stable() != null && ServerProcess.alive(s.stable().pid())));
+                s.canary(), s.stable() != null && LocalDeployments.runner(stateDir, s).alive(s.stable()),
+                s.runtimeName()));
     }
 
-    /** One running server: which revision, where, and the supervisor process that keeps it up. */
-    public record Slot(int revision, String modelId, int port, long pid, String startedAt) {
+    /**
+     * One running server: which revision, where, and what keeps it up: the supervisor process ({@code pid}) or the
+     * container ({@code container}, its id; null and absent from the JSON for a process).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Slot(int revision, String modelId, int port, long pid, String startedAt, String container) {
     }
 
-    /** The state of a local deployment: its tracks and whether the stable server's supervisor runs. */
-    public record Status(String name, int port, Slot stable, Slot canary, boolean running) {
+    /**
+     * The state of a local deployment: its tracks, whether the stable server runs, and its runtime
+     * ({@code process} or {@code docker}).
+     */
+    public record Status(String name, int port, Slot stable, Slot canary, boolean running, String runtime) {
     }
 
     private static ModelBundle openBundle(Path dir) {

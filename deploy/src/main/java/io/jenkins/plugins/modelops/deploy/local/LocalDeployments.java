@@ -1,6 +1,5 @@
 package io.jenkins.plugins.modelops.deploy.local;
 
-import io.jenkins.plugins.modelops.Digests;
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
@@ -9,7 +8,6 @@ import io.jenkins.plugins.modelops.deploy.local.LocalDeploy.Outcome;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy.Result;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy.Slot;
 import io.jenkins.plugins.modelops.deploy.server.ServerCommand;
-import io.jenkins.plugins.modelops.deploy.server.ServerDistribution;
 import io.jenkins.plugins.modelops.deploy.server.ServerSecrets;
 
 import java.io.IOException;
@@ -18,19 +16,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -74,6 +66,8 @@ final class LocalDeployments {
         private final Path dir;
         private final FileChannel channel;
         private final FileLock lock;
+        /** How this deployment's servers run; set from its state (or the request, the first time). */
+        private SlotRunner runner;
 
         Locked(Path stateDir, String name, FileChannel channel, FileLock lock) {
             this.stateDir = stateDir;
@@ -93,64 +87,79 @@ final class LocalDeployments {
                     + ")"));
         }
 
-        Outcome rollOut(Optional<LocalState> current, ModelBundle bundle, int port, Duration timeout,
-                        Progress progress) {
+        Outcome rollOut(Optional<LocalState> current, ModelBundle bundle, int port, LocalDeploy.Docker docker,
+                        Duration timeout, Progress progress) {
             if (current.isEmpty()) {
-                return firstDeploy(bundle, port, timeout, progress);
+                return firstDeploy(bundle, port, docker, timeout, progress);
             }
-            LocalState state = current.get();
+            LocalState state = use(current.get(), docker);
             if (state.canary() != null) {
                 throw new InvalidInputException(Parameter.STRATEGY, "'" + name + "' has a canary (revision "
                         + state.canary().revision() + "): promote or abort it before a new rollout");
             }
             int revision = state.lastRevision() + 1;
-            copyBundle(bundle, revision);
+            prepare(bundle, revision, progress);
             int newPort = port > 0 ? port : state.port();
             Slot old = state.stable();
             stop(old, "stable", progress);
             Start started = start(revision, bundle.manifest().modelId(), newPort, "stable", timeout, progress);
             if (started.readiness().ready()) {
-                new LocalState(name, newPort, state.stable(), null, state.history(), revision)
-                        .withStable(started.slot()).write(dir);
+                new LocalState(name, newPort, state.stable(), null, state.history(), revision, state.runtime(),
+                        state.docker()).withStable(started.slot()).write(dir);
                 prune(LocalState.read(dir).orElseThrow());
                 return outcome(Result.ROLLED_OUT, "stable", started, "ready");
             }
             progress.warn("revision " + revision + " did not get ready: " + started.readiness().reason());
             stop(started.slot(), "stable", progress);
             deleteRevision(revision);
+            runner.forget(revision);
             Start restored = restart(old, state.port(), "stable", timeout, progress);
             state.restarted(restored.slot(), revision).write(dir);
             return outcome(Result.ROLLED_BACK, "stable", restored, started.readiness().reason());
         }
 
-        private Outcome firstDeploy(ModelBundle bundle, int port, Duration timeout, Progress progress) {
+        private Outcome firstDeploy(ModelBundle bundle, int port, LocalDeploy.Docker docker, Duration timeout,
+                                    Progress progress) {
+            LocalState initial = new LocalState(name, 0, null, null, List.of(), 0,
+                    docker == null ? SlotRunner.PROCESS : SlotRunner.DOCKER, docker == null ? null
+                    : new LocalDeploy.Docker(docker.baseImage(), docker.host() != null ? docker.host()
+                    : blankToNull(System.getenv("DOCKER_HOST"))));
+            runner = runner(stateDir, initial);
+            if (runner instanceof DockerRunner engine) {
+                engine.checkEngine();
+            }
             try {
-                createDirectories(dir);
-                secrets();
-                copyBundle(bundle, 1);
+                LocalFiles.createDirectories(dir);
+                LocalFiles.writeSecrets(dir.resolve("secrets"));
+                prepare(bundle, 1, progress);
                 int chosen = port > 0 ? port : freePort();
                 Start started = start(1, bundle.manifest().modelId(), chosen, "stable", timeout, progress);
                 if (started.readiness().ready()) {
-                    new LocalState(name, chosen, null, null, List.of(), 1).withStable(started.slot()).write(dir);
+                    new LocalState(name, chosen, null, null, List.of(), 1, initial.runtime(), initial.docker())
+                            .withStable(started.slot()).write(dir);
                     return outcome(Result.ROLLED_OUT, "stable", started, "ready");
                 }
                 stop(started.slot(), "stable", progress);
                 Outcome failed = outcome(Result.FAILED, "stable", started, started.readiness().reason());
-                deleteTree(dir);
+                runner.forgetAll();
+                LocalFiles.deleteTree(dir);
                 return failed;
             } catch (RuntimeException e) {
-                deleteTree(dir); // nothing half-done: no deployment without a ready server
+                runner.forgetAll();
+                LocalFiles.deleteTree(dir); // nothing half-done: no deployment without a ready server
                 throw e;
             }
         }
 
-        Outcome startCanary(LocalState state, ModelBundle bundle, Duration timeout, Progress progress) {
+        Outcome startCanary(LocalState current, ModelBundle bundle, LocalDeploy.Docker docker, Duration timeout,
+                            Progress progress) {
+            LocalState state = use(current, docker);
             if (state.canary() != null) {
                 throw new InvalidInputException(Parameter.STRATEGY, "'" + name + "' already has a canary (revision "
                         + state.canary().revision() + "): promote or abort it first");
             }
             int revision = state.lastRevision() + 1;
-            copyBundle(bundle, revision);
+            prepare(bundle, revision, progress);
             Start started = start(revision, bundle.manifest().modelId(), freePort(), "canary", timeout, progress);
             if (started.readiness().ready()) {
                 state.withCanary(started.slot()).write(dir);
@@ -158,10 +167,12 @@ final class LocalDeployments {
             }
             stop(started.slot(), "canary", progress);
             deleteRevision(revision);
+            runner.forget(revision);
             return outcome(Result.ROLLED_BACK, "canary", started, started.readiness().reason());
         }
 
         Outcome promote(LocalState state, Duration timeout, Progress progress) {
+            use(state, null);
             Slot canary = Optional.ofNullable(state.canary()).orElseThrow(() -> new InvalidInputException(
                     Parameter.NAME, "'" + name + "' has no canary to promote"));
             stop(state.stable(), "stable", progress);
@@ -180,18 +191,21 @@ final class LocalDeployments {
         }
 
         void abort(LocalState state, Progress progress) {
+            use(state, null);
             Slot canary = Optional.ofNullable(state.canary()).orElseThrow(() -> new InvalidInputException(
                     Parameter.NAME, "'" + name + "' has no canary to abort"));
             stop(canary, "canary", progress);
             state.withCanary(null).write(dir);
             deleteRevision(canary.revision());
+            runner.forget(canary.revision());
         }
 
         Outcome rollback(LocalState state, Duration timeout, Progress progress) {
+            use(state, null);
             int previous = state.previousRevision().orElseThrow(() -> new InvalidInputException(Parameter.NAME, "'"
                     + name + "' has served only revision " + state.stable().revision() + ": nothing to roll back to"));
             stop(state.stable(), "stable", progress);
-            Slot target = new Slot(previous, modelId(previous), state.port(), 0, "");
+            Slot target = new Slot(previous, modelId(previous), state.port(), 0, "", null);
             Start back = restart(target, state.port(), "stable", timeout, progress);
             if (!back.readiness().ready()) {
                 stop(back.slot(), "stable", progress);
@@ -206,9 +220,11 @@ final class LocalDeployments {
         }
 
         void undeploy(LocalState state, Progress progress) {
+            use(state, null);
             stop(state.canary(), "canary", progress);
             stop(state.stable(), "stable", progress);
-            deleteTree(dir);
+            runner.forgetAll();
+            LocalFiles.deleteTree(dir);
             progress.info("Removed local deployment " + name + " (" + dir + ")");
         }
 
@@ -221,19 +237,18 @@ final class LocalDeployments {
 
         private Start start(int revision, String modelId, int port, String track, Duration timeout,
                             Progress progress) {
-            Path launcher = server();
-            Path log = dir.resolve("logs").resolve(track + "-r" + revision + ".log");
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(ServerCommand.JVM_FLAGS);
-            command.addAll(List.of("-jar", launcher.toString(), "--bundle", revisionDir(revision).resolve("model")
-                    .toString(), "--host", "127.0.0.1", "--port", Integer.toString(port), "--name", name,
-                    "--feedback-token-file", dir.resolve("secrets").resolve(ServerSecrets.FEEDBACK_TOKEN_KEY).toString(),
-                    "--id-key-file", dir.resolve("secrets").resolve(ServerSecrets.ID_KEY_KEY).toString()));
-            progress.info("Starting " + name + " revision " + revision + " (" + track + ") on 127.0.0.1:" + port);
-            long pid = ServerProcess.start(command, Map.of(ServerCommand.TRACK, track), log);
-            Slot slot = new Slot(revision, modelId, port, pid, Instant.now().toString());
-            ServerProcess.Readiness readiness = ServerProcess.awaitReady(pid, port, log, timeout);
+            Path log = log(track, revision);
+            progress.info("Starting " + name + " revision " + revision + " (" + track + ") on 127.0.0.1:" + port
+                    + (runner instanceof DockerRunner ? " in a container" : ""));
+            Slot slot;
+            try {
+                slot = runner.start(revision, modelId, port, track, log, progress);
+            } catch (RuntimeException e) {
+                // A start that fails outright is a failed rollout like one that never gets ready: undone.
+                return new Start(new Slot(revision, modelId, port, 0, Instant.now().toString(), null),
+                        new ServerProcess.Readiness(false, "cannot start: " + e.getMessage()), log);
+            }
+            ServerProcess.Readiness readiness = runner.awaitReady(slot, log, timeout);
             if (readiness.ready()) {
                 progress.info(name + " revision " + revision + " (" + track + ") is ready at http://127.0.0.1:"
                         + port);
@@ -241,10 +256,46 @@ final class LocalDeployments {
             return new Start(slot, readiness, log);
         }
 
+        private Path log(String track, int revision) {
+            return dir.resolve("logs").resolve(track + "-r" + revision + ".log");
+        }
+
         private void stop(Slot slot, String track, Progress progress) {
-            if (slot != null && ServerProcess.alive(slot.pid())) {
+            if (slot != null && runner.alive(slot)) {
                 progress.info("Stopping " + name + " revision " + slot.revision() + " (" + track + ")");
-                ServerProcess.stop(slot.pid(), STOP_GRACE);
+            }
+            if (slot != null) {
+                runner.stop(slot, log(track, slot.revision()), STOP_GRACE);
+            }
+        }
+
+        /** The runner the deployment was created with; {@code docker} (a new request's) may change its base image. */
+        private LocalState use(LocalState state, LocalDeploy.Docker docker) {
+            LocalState current = state;
+            if (docker != null) {
+                if (!SlotRunner.DOCKER.equals(state.runtime())) {
+                    throw new InvalidInputException(Parameter.DOCKER, "'" + name + "' runs as a process, not in "
+                            + "Docker: undeploy it first to deploy it with " + Parameter.DOCKER.ref());
+                }
+                if (docker.baseImage() != null && !docker.baseImage().equals(state.docker().baseImage())) {
+                    current = new LocalState(state.name(), state.port(), state.stable(), state.canary(),
+                            state.history(), state.lastRevision(), state.runtime(),
+                            new LocalDeploy.Docker(docker.baseImage(), state.docker().host()));
+                    current.write(dir);
+                }
+            }
+            runner = runner(stateDir, current);
+            return current;
+        }
+
+        /** The revision's bundle copy, and its image for the docker runner; nothing is left of a failed one. */
+        private void prepare(ModelBundle bundle, int revision, Progress progress) {
+            LocalFiles.copyBundle(bundle, revisionDir(revision).resolve("model"));
+            try {
+                runner.prepare(revision, revisionDir(revision).resolve("model"), progress);
+            } catch (RuntimeException e) {
+                deleteRevision(revision);
+                throw e;
             }
         }
 
@@ -254,77 +305,16 @@ final class LocalDeployments {
                     dir.resolve("secrets").resolve(ServerSecrets.FEEDBACK_TOKEN_KEY), start.log(), reason);
         }
 
-        /** The model server this build carries, written once per distinct build. */
-        private Path server() {
-            ServerDistribution distribution = ServerDistribution.embedded();
-            byte[] launcher = distribution.launcher();
-            String id = Digests.sha256(launcher).substring(0, 16);
-            Path target = stateDir.resolve("server").resolve(id);
-            Path written = target.resolve(ServerDistribution.LAUNCHER);
-            if (!Files.isRegularFile(written)) {
-                try {
-                    Files.createDirectories(target.getParent());
-                    Path temporary = Files.createTempDirectory(target.getParent(), ".part-");
-                    distribution.writeTo(temporary);
-                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (java.nio.file.FileAlreadyExistsException e) {
-                    // another deployment wrote the same build meanwhile
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write the model server into " + target, e);
-                }
-            }
-            return written;
-        }
-
-        private void secrets() {
-            Path secrets = dir.resolve("secrets");
-            ServerSecrets generated = ServerSecrets.generate(new SecureRandom());
-            writeSecret(secrets.resolve(ServerSecrets.FEEDBACK_TOKEN_KEY), generated.feedbackToken());
-            writeSecret(secrets.resolve(ServerSecrets.ID_KEY_KEY), generated.idKey());
-        }
-
-        private static void writeSecret(Path file, String value) {
-            try {
-                Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-                if (!Files.exists(file)) {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------")));
-                    Files.writeString(file, value + "\n", StandardCharsets.UTF_8);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file, e);
-            }
-        }
-
         private Path revisionDir(int revision) {
-            return dir.resolve("revisions").resolve(Integer.toString(revision));
+            return LocalDeployments.revisionDir(dir, revision);
         }
 
         private String modelId(int revision) {
             return ModelBundle.open(revisionDir(revision).resolve("model")).manifest().modelId();
         }
 
-        private void copyBundle(ModelBundle bundle, int revision) {
-            Path target = revisionDir(revision).resolve("model");
-            deleteTree(revisionDir(revision));
-            try (Stream<Path> files = Files.walk(bundle.dir())) {
-                for (Path file : files.toList()) {
-                    Path copy = target.resolve(bundle.dir().relativize(file).toString());
-                    if (Files.isDirectory(file)) {
-                        Files.createDirectories(copy);
-                    } else {
-                        Files.copy(file, copy);
-                    }
-                }
-            } catch (IOException e) {
-                deleteTree(revisionDir(revision));
-                throw new UncheckedIOException("cannot copy the bundle " + bundle.dir() + " into " + target, e);
-            }
-        }
-
         private void deleteRevision(int revision) {
-            deleteTree(revisionDir(revision));
+            LocalFiles.deleteTree(revisionDir(revision));
         }
 
         /** Keeps the revisions a rollback can reach and the canary's; removes the rest. */
@@ -335,8 +325,13 @@ final class LocalDeployments {
                 kept.add(state.canary().revision());
             }
             try (Stream<Path> revisions = Files.list(dir.resolve("revisions"))) {
-                revisions.filter(r -> !kept.contains(Integer.parseInt(r.getFileName().toString())))
-                        .forEach(LocalDeployments::deleteTree);
+                for (Path revision : revisions.toList()) {
+                    int number = Integer.parseInt(revision.getFileName().toString());
+                    if (!kept.contains(number)) {
+                        LocalFiles.deleteTree(revision);
+                        runner.forget(number);
+                    }
+                }
             } catch (IOException | NumberFormatException e) {
                 // pruning is housekeeping: a failure costs disk space, not correctness
             }
@@ -353,12 +348,20 @@ final class LocalDeployments {
         }
     }
 
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
+    /** The deployment's runner, from its state: processes unless it says docker. */
+    static SlotRunner runner(Path stateDir, LocalState state) {
+        if (SlotRunner.DOCKER.equals(state.runtime())) {
+            return new DockerRunner(stateDir, state.name(), state.docker().host(), state.docker().baseImage());
         }
+        return new ProcessRunner(stateDir, state.name());
+    }
+
+    static Path revisionDir(Path dir, int revision) {
+        return dir.resolve("revisions").resolve(Integer.toString(revision));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     static int freePort() {
@@ -369,16 +372,5 @@ final class LocalDeployments {
         }
     }
 
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + root, e);
-        }
-    }
+
 }

@@ -19,9 +19,12 @@ import java.util.Optional;
  * killed half-way leaves the previous state.
  *
  * @param history stable revisions in the order they served, the current one last
+ * @param runtime {@code process} or {@code docker}; absent (older state files) means process
+ * @param docker  for the docker runtime: the engine ({@code DOCKER_HOST}, when not the default) and base image
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record LocalState(String name, int port, Slot stable, Slot canary, List<Integer> history, int lastRevision) {
+record LocalState(String name, int port, Slot stable, Slot canary, List<Integer> history, int lastRevision,
+                  String runtime, LocalDeploy.Docker docker) {
 
     static final String FILE = "deployment.json";
 
@@ -57,24 +60,30 @@ record LocalState(String name, int port, Slot stable, Slot canary, List<Integer>
         if (served.isEmpty() || served.get(served.size() - 1) != slot.revision()) {
             served.add(slot.revision());
         }
-        return new LocalState(name, port, slot, canary, served, Math.max(lastRevision, slot.revision()));
+        return new LocalState(name, port, slot, canary, served, Math.max(lastRevision, slot.revision()), runtime,
+                docker);
     }
 
     LocalState withCanary(Slot slot) {
         int last = slot == null ? lastRevision : Math.max(lastRevision, slot.revision());
-        return new LocalState(name, port, stable, slot, history, last);
+        return new LocalState(name, port, stable, slot, history, last, runtime, docker);
     }
 
     /** The same stable revision in a new process (started again after a failed change). */
     LocalState restarted(Slot slot, int last) {
-        return new LocalState(name, port, slot, canary, history, Math.max(lastRevision, last));
+        return new LocalState(name, port, slot, canary, history, Math.max(lastRevision, last), runtime, docker);
     }
 
     /** After a rollback the abandoned revision leaves the history, so a second rollback goes one further back. */
     LocalState rolledBackTo(Slot slot) {
         List<Integer> served = new ArrayList<>(history);
         served.remove(served.size() - 1);
-        return new LocalState(name, port, slot, canary, served, lastRevision);
+        return new LocalState(name, port, slot, canary, served, lastRevision, runtime, docker);
+    }
+
+    /** {@code process} unless the state says otherwise. */
+    String runtimeName() {
+        return runtime == null ? SlotRunner.PROCESS : runtime;
     }
 
     Optional<Integer> previousRevision() {

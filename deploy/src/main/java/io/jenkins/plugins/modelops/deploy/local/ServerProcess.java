@@ -2,7 +2,6 @@ package io.jenkins.plugins.modelops.deploy.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,7 +111,6 @@ final class ServerProcess {
      * supervisor would restart it: a crash loop is a failed rollout) or {@code timeout} passes.
      */
     static Readiness awaitReady(long pid, int port, Path log, Duration timeout) {
-        URI ready = URI.create("http://127.0.0.1:" + port + "/v2/health/ready");
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!alive(pid)) {
@@ -121,23 +119,30 @@ final class ServerProcess {
             if (read(log).contains(EXITED)) {
                 return new Readiness(false, "the server exited during start-up" + tail(log));
             }
-            try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return new Readiness(true, "ready");
-                }
-            } catch (ConnectException e) {
-                // not listening yet
-            } catch (IOException e) {
-                // starting: try again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (probe(port)) {
+                return new Readiness(true, "ready");
+            }
+            if (Thread.currentThread().isInterrupted()) {
                 return new Readiness(false, "interrupted");
             }
             sleep(Duration.ofMillis(200));
         }
         return new Readiness(false, "not ready after " + timeout.toSeconds() + " s" + tail(log));
+    }
+
+    /** Whether {@code /v2/health/ready} on 127.0.0.1:{@code port} answers 200 now. */
+    static boolean probe(int port) {
+        URI ready = URI.create("http://127.0.0.1:" + port + "/v2/health/ready");
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
+                    .GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet, or starting
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static String tail(Path log) {
@@ -155,7 +160,7 @@ final class ServerProcess {
         }
     }
 
-    private static void sleep(Duration duration) {
+    static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {

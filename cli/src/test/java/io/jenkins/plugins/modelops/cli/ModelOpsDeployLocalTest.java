@@ -57,7 +57,7 @@ class ModelOpsDeployLocalTest {
     private Path train(String name, long seed) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = ModelOps.run(new String[] {"train", "--data", iris(), "--label", "species", "--seed",
+        int code = ModelOps.run(new String[] {"train", "--data", LiveModel.iris().toString(), "--label", "species", "--seed",
                 Long.toString(seed), "--out", dir.resolve(name).toString()}, new PrintWriter(out, true),
                 new PrintWriter(err, true));
         assertThat(code).as(err.toString()).isZero();
@@ -128,12 +128,4 @@ class ModelOpsDeployLocalTest {
                 .statusCode();
     }
 
-    private static String iris() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("examples/iris.csv"))) {
-                return d.resolve("examples/iris.csv").toString();
-            }
-        }
-        throw new IllegalStateException("examples/iris.csv not found");
-    }
 }

@@ -68,7 +68,7 @@ class ModelOpsGateTest {
 
     @Test
     void aGoodModelPassesAndAModelOnShuffledLabelsFailsAndIsRolledBack() throws Exception {
-        Path iris = iris();
+        Path iris = LiveModel.iris();
         Path good = dir.resolve("good");
         assertThat(cli("train", "--data", iris.toString(), "--label", "species", "--out", good.toString()).code())
                 .isZero();
@@ -114,7 +114,7 @@ class ModelOpsGateTest {
 
     @Test
     void withoutPrometheusTheGateScrapesTheLocalDeploymentItself() throws Exception {
-        Path iris = iris();
+        Path iris = LiveModel.iris();
         Path good = dir.resolve("good");
         assertThat(cli("train", "--data", iris.toString(), "--label", "species", "--out", good.toString()).code())
                 .isZero();
@@ -191,12 +191,4 @@ class ModelOpsGateTest {
         return file;
     }
 
-    private static Path iris() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("examples/iris.csv"))) {
-                return d.resolve("examples/iris.csv");
-            }
-        }
-        throw new IllegalStateException("examples/iris.csv not found");
-    }
 }

@@ -15,7 +15,9 @@ public enum Parameter {
     MODEL, IMAGE, BASE_IMAGE, TAR, DOCKER, INSECURE, NAME, NAMESPACE, KUBECONFIG, REPLICAS, STRATEGY, CANARY_REPLICAS,
     TIMEOUT, HPA, TLS_SECRET, BUNDLE_PVC, ENV, PORT, STATE_DIR,
     // monitorModel
-    GATE, FOR, WINDOW, RUNBOOK_URL, JOB;
+    GATE, FOR, WINDOW, RUNBOOK_URL, JOB,
+    // monitorModel's probe traffic
+    ENDPOINT, RATE, DURATION, TOKEN_FILE;
 
     /** Marks a reference in a message; a control character that no file name or value in a message holds. */
     static final char MARK = '\u001F';

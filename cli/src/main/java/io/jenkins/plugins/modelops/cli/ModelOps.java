@@ -19,7 +19,8 @@ import java.util.logging.Logger;
         description = "Train, serve and gate machine-learning models.",
         subcommands = {TrainCommand.class, ServeCommand.class, ImageCommand.class, DeployCommand.class,
                 VerbCommands.Promote.class, VerbCommands.Abort.class, VerbCommands.Rollback.class,
-                VerbCommands.Undeploy.class, RulesCommand.class, GateCommand.class, CommandLine.HelpCommand.class})
+                VerbCommands.Undeploy.class, RulesCommand.class, GateCommand.class, ProbeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ModelOps {
 
     public static final int OK = 0;

@@ -96,10 +96,19 @@ public final class GrafanaDashboard {
         return dashboard;
     }
 
+    /** {@link #json(Request)} with the quality panels chosen by the gate's signals, as {@link #forModel(String, List)}. */
+    public static String json(String name, List<Condition> conditions) {
+        return pretty(forModel(name, conditions));
+    }
+
     /** The dashboard as Grafana imports it (pretty-printed JSON). */
     public static String json(Request request) {
+        return pretty(forModel(request));
+    }
+
+    private static String pretty(ObjectNode dashboard) {
         try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(forModel(request)) + "\n";
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(dashboard) + "\n";
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

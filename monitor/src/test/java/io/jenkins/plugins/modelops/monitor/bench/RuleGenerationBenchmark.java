@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 16's goal "rule generation for 1,000 models under 1 s": one shot generates the rule groups of 1,000 models
- * (each with a gate on accuracy, p99 latency and error ratio: 7 recording rules and 6 alerts) and writes each in a form users deploy:
- * the rule file, the PrometheusRule, and (apart) the Grafana dashboard. Single shots, because a {@code modelops rules}
- * run is one cold shot; run {@code bench/rules.sh} for cold (fresh JVM, no warm-up) and warm figures.
+ * (each gated on accuracy, p99 latency and error ratio: 7 recording rules and 6 alerts) and writes each in a form
+ * users deploy: the rule file, the PrometheusRule, and (apart) the Grafana dashboard. Single shots, because a
+ * {@code modelops rules} run is one cold shot; run {@code bench/rules.sh} for cold (fresh JVMs, no warm-up) and warm
+ * figures.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -121,6 +121,23 @@ final class GateCommand implements Callable<Integer> {
             description = "which feedback counts for accuracy and errors: ground truth by id (label), the probe, or any")
     String source;
 
+    @Option(names = "--probe", paramLabel = "FILE",
+            description = "send these labelled rows (CSV) through the evaluate form while the gate runs (source=probe)")
+    Path probeData;
+
+    @Option(names = "--probe-rate", paramLabel = "R", defaultValue = "10", description = "probe rows a second (default 10)")
+    double probeRate;
+
+    @Option(names = "--probe-endpoint", paramLabel = "URL",
+            description = "the server the probe talks to (default: the first --endpoint, or the local deployment's "
+                    + "canary, else its stable server)")
+    java.net.URI probeEndpoint;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "the feedback token for the probe (default: MODELOPS_FEEDBACK_TOKEN, or the local "
+                    + "deployment's)")
+    Path tokenFile;
+
     @Option(names = "--on-fail", paramLabel = "rollback|none", defaultValue = "rollback",
             description = "on FAIL: roll back (abort a canary), or only report (default rollback)")
     String onFail;
@@ -155,6 +172,7 @@ final class GateCommand implements Callable<Integer> {
         SignalSource signals = source(policy, progress);
         Gate.Target target = new Gate.Target(name, Optional.ofNullable(version), Optional.ofNullable(baselineVersion));
         Optional<GateState> resume = resume();
+        Thread probe = probeData == null ? null : startProbe(policy, progress);
         KubernetesClient client = null;
         try {
             Optional<DeploymentTarget> deployment = Optional.empty();
@@ -189,6 +207,9 @@ final class GateCommand implements Callable<Integer> {
             }
             if (signals instanceof AutoCloseable closeable) {
                 closeable.close();
+            }
+            if (probe != null) {
+                probe.interrupt(); // the gate has its verdict: no more probe traffic
             }
         }
     }
@@ -229,6 +250,56 @@ final class GateCommand implements Callable<Integer> {
         ScrapeSource.check(policy.conditions());
         progress.info("No --prometheus: the gate scrapes " + scraped + " itself (the embedded default)");
         return ScrapeSource.start(ScrapeConfig.of(scraped, policy.window()), progress);
+    }
+
+    /** Probe traffic for the whole window on its own thread; what it sees is in the gate's measurements. */
+    private Thread startProbe(GatePolicy policy, Progress progress) {
+        java.net.URI endpoint = probeEndpoint;
+        Optional<io.jenkins.plugins.modelops.monitor.probe.FeedbackToken> token = Optional.ofNullable(tokenFile)
+                .map(io.jenkins.plugins.modelops.monitor.probe.FeedbackToken::fromFile);
+        if (endpoint == null && !endpoints.isEmpty()) {
+            endpoint = endpoints.get(0);
+        }
+        if (local.local) {
+            LocalDeploy.Status status = LocalDeploy.status(local.stateDir(), name).orElseThrow(() ->
+                    new InvalidInputException("there is no local deployment '" + name + "' in " + local.stateDir()));
+            if (endpoint == null) {
+                endpoint = java.net.URI.create("http://127.0.0.1:" + (status.canary() != null
+                        ? status.canary().port() : status.port()));
+            }
+            if (token.isEmpty()) {
+                token = Optional.of(io.jenkins.plugins.modelops.monitor.probe.FeedbackToken.fromFile(
+                        local.stateDir().resolve(name).resolve("secrets").resolve("feedback-token")));
+            }
+        }
+        if (endpoint == null) {
+            throw new InvalidInputException("--probe needs a server to talk to: --probe-endpoint URL (or --endpoint,"
+                    + " or --local)");
+        }
+        if (token.isEmpty() && System.getenv(io.jenkins.plugins.modelops.monitor.probe.FeedbackToken.ENVIRONMENT)
+                != null) {
+            token = Optional.of(io.jenkins.plugins.modelops.monitor.probe.FeedbackToken.of(
+                    io.jenkins.plugins.modelops.monitor.probe.FeedbackToken.ENVIRONMENT,
+                    System.getenv(io.jenkins.plugins.modelops.monitor.probe.FeedbackToken.ENVIRONMENT)));
+        }
+        var request = io.jenkins.plugins.modelops.monitor.probe.ProbeTraffic.Request.of(endpoint, name, probeData)
+                .withRate(probeRate).withDuration(policy.window().plus(policy.interval()));
+        if (token.isPresent()) {
+            request = request.withToken(token.get());
+        }
+        var probeRequest = request;
+        Thread thread = new Thread(() -> {
+            try {
+                io.jenkins.plugins.modelops.monitor.probe.ProbeTraffic.run(probeRequest, progress);
+            } catch (InterruptedException e) {
+                // the gate ended first
+            } catch (RuntimeException e) {
+                progress.warn("the probe stopped: " + e.getMessage());
+            }
+        }, "modelops-probe");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     private Optional<GateState> resume() throws IOException {

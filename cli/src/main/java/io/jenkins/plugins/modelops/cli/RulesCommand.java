@@ -7,6 +7,7 @@ import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.deploy.kube.PrometheusRules;
+import io.jenkins.plugins.modelops.monitor.dashboard.GrafanaDashboard;
 import io.jenkins.plugins.modelops.monitor.prometheus.PrometheusClient;
 import io.jenkins.plugins.modelops.monitor.rules.AlertRules;
 import io.jenkins.plugins.modelops.monitor.rules.FileRuleRegistration;
@@ -84,6 +85,10 @@ final class RulesCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "write here instead of stdout")
     Path out;
 
+    @Option(names = "--dashboard", paramLabel = "FILE",
+            description = "also write a Grafana dashboard for the model on the same queries (JSON, to import)")
+    Path dashboard;
+
     @Option(names = "--register", paramLabel = "URL|crd",
             description = "register the rules: a Prometheus URL (with --rules-dir), or crd (with the kubeconfig)")
     String register;
@@ -117,6 +122,10 @@ final class RulesCommand implements Callable<Integer> {
         } else if (register == null) {
             spec.commandLine().getOut().print(text);
             spec.commandLine().getOut().flush();
+        }
+        if (dashboard != null) {
+            write(dashboard, GrafanaDashboard.json(name, gate.stream().map(Condition::parse).toList()));
+            progress.info("Wrote the Grafana dashboard of " + name + " to " + dashboard);
         }
         if (register == null) {
             return ModelOps.OK;

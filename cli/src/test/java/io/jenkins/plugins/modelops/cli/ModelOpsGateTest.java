@@ -121,14 +121,22 @@ class ModelOpsGateTest {
         Path state = dir.resolve("state");
         LocalDeploy.Outcome deployed = LocalDeploy.run(new LocalDeploy.Request(good, "iris", 0, state,
                 LocalDeploy.Strategy.ROLLING, Duration.ofMinutes(2)), Progress.silent());
-        String token = Files.readString(deployed.tokenFile()).strip();
-        probe = new Thread(() -> probe(deployed.url(), token, iris), "probe");
-        probe.start();
-        Run pass = cli("gate", "--name", "iris", "--gate", "accuracy>=0.9", "--gate", "latencyP99<=1s", "--window",
-                "15s", "--interval", "5s", "--min-samples", "50", "--local", "--state-dir", state.toString());
+        // The gate's own probe (the deployment's token, found in its state) is the only traffic.
+        Run pass = cli("gate", "--name", "iris", "--gate", "accuracy>=0.9", "--window", "15s", "--interval", "5s",
+                "--min-samples", "50", "--source", "probe", "--local", "--state-dir", state.toString(), "--probe",
+                iris.toString(), "--probe-rate", "100");
         assertThat(pass.code()).as(pass.err()).isZero();
         assertThat(pass.err()).contains("No --prometheus: the gate scrapes [" + deployed.url() + "] itself");
         assertThat(pass.out()).startsWith("PASS iris: every condition passed");
+
+        Path rules = dir.resolve("rules.yml");
+        Path dashboard = dir.resolve("dashboard.json");
+        Run written = cli("rules", "--name", "iris", "--gate", "accuracy>=0.9", "--gate", "latencyP99<=50ms",
+                "--out", rules.toString(), "--dashboard", dashboard.toString());
+        assertThat(written.code()).as(written.err()).isZero();
+        assertThat(io.jenkins.plugins.modelops.monitor.testsupport.Promtool.run(dir, "check", "rules", "rules.yml")
+                .exitCode()).isZero();
+        assertThat(Json.MAPPER.readTree(dashboard.toFile()).path("panels").size()).isPositive();
         Run alerts = cli("gate", "--name", "iris", "--gate", "alerts==0", "--window", "10s", "--interval", "5s",
                 "--local", "--state-dir", state.toString());
         assertThat(alerts.code()).isEqualTo(ModelOps.BAD_INPUT);

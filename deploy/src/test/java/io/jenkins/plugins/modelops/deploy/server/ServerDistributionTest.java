@@ -24,7 +24,9 @@ class ServerDistributionTest {
     void carriesTheServerWithoutWhatLinuxNeverLoads() throws IOException {
         assertThat(distribution.libraries()).anyMatch(l -> l.startsWith("lib/modelops-core-"))
                 .anyMatch(l -> l.startsWith("lib/jetty-server-")).anyMatch(l -> l.startsWith("lib/xgboost4j"))
-                .noneMatch(l -> l.contains("jline") || l.contains("jansi"));
+                .noneMatch(l -> l.contains("jline") || l.contains("jansi") || l.contains("opencsv")
+                        || l.contains("tribuo-data") || l.contains("commons-lang3") || l.contains("commons-text"))
+                .anyMatch(l -> l.startsWith("lib/bcpkix-")).anyMatch(l -> l.startsWith("lib/kryo-"));
         String xgboost = distribution.libraries().stream().filter(l -> l.startsWith("lib/xgboost4j")).findFirst()
                 .orElseThrow();
         assertThat(entries(distribution.library(xgboost))).contains("lib/linux/x86_64/libxgboost4j.so")

@@ -113,9 +113,10 @@ final class GateCommand implements Callable<Integer> {
             description = "rounds in a row that cannot be measured before ERROR (default 4)")
     int errorLimit;
 
-    @Option(names = "--no-data", paramLabel = "inconclusive|fail", defaultValue = "inconclusive",
-            description = "what a measurement without data or NaN counts as (default inconclusive; never pass)")
-    String noData;
+    @Option(names = "--no-data", paramLabel = "[SIGNAL=]inconclusive|fail",
+            description = "what a measurement without data or NaN counts as, for every signal or one (accuracy=fail);"
+                    + " repeatable; default inconclusive, never pass")
+    List<String> noData = new ArrayList<>();
 
     @Option(names = "--source", paramLabel = "any|label|probe", defaultValue = "any",
             description = "which feedback counts for accuracy and errors: ground truth by id (label), the probe, or any")
@@ -165,10 +166,23 @@ final class GateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
+        Decision everyNoData = Decision.INCONCLUSIVE;
+        java.util.Map<Signal, Decision> noDataBySignal = new java.util.EnumMap<>(Signal.class);
+        for (String entry : noData) {
+            int eq = entry.indexOf('=');
+            if (eq < 0) {
+                everyNoData = parseNoData(entry);
+            } else {
+                String id = entry.substring(0, eq).strip();
+                Signal signal = Signal.byId(id).orElseThrow(() -> new InvalidInputException("--no-data '" + entry
+                        + "' names no signal '" + id + "'; the signals are " + Signal.ids()));
+                noDataBySignal.put(signal, parseNoData(entry.substring(eq + 1).strip()));
+            }
+        }
         GatePolicy policy = new GatePolicy(gate.stream().map(Condition::parse).toList(),
                 Durations.parse(window, Parameter.WINDOW), Durations.parse(interval, Parameter.WINDOW),
                 Durations.parse(initialDelay, Parameter.WINDOW), minSamples, consecutiveSuccesses, failureLimit,
-                inconclusiveLimit, errorLimit, parseNoData(noData), parseSource(source));
+                inconclusiveLimit, errorLimit, everyNoData, parseSource(source), noDataBySignal);
         SignalSource signals = source(policy, progress);
         Gate.Target target = new Gate.Target(name, Optional.ofNullable(version), Optional.ofNullable(baselineVersion));
         Optional<GateState> resume = resume();

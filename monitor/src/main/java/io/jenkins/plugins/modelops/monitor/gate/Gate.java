@@ -125,7 +125,7 @@ public final class Gate {
         Optional<String> problem = evidenceProblem(policy, signal, reading, "");
         if (problem.isPresent()) {
             Decision decision = reading.samples() < policy.minSamples() && reading.value().isPresent()
-                    && !reading.value().get().isNaN() ? Decision.INCONCLUSIVE : policy.noData();
+                    && !reading.value().get().isNaN() ? Decision.INCONCLUSIVE : policy.noDataFor(signal);
             return measurement(at, condition, reading, reading.value().orElse(null), null, null, reading.samples(),
                     decision, problem.get());
         }

@@ -24,13 +24,22 @@ import java.util.List;
  * @param errorLimit rounds in a row whose measurements could not be taken (provider errors) before ERROR
  * @param noData what a measurement without data (empty result, NaN) is: INCONCLUSIVE or FAIL, never PASS
  * @param source which feedback counts for accuracy and errors
+ * @param noDataBySignal {@code noData} for single signals (no traffic may be fine for latency but not for accuracy)
  */
 public record GatePolicy(List<Condition> conditions, Duration window, Duration interval, Duration initialDelay,
                          long minSamples, int consecutiveSuccesses, int failureLimit, int inconclusiveLimit,
-                         int errorLimit, Decision noData, Signal.Source source) {
+                         int errorLimit, Decision noData, Signal.Source source,
+                         java.util.Map<Signal, Decision> noDataBySignal) {
 
     public GatePolicy {
         conditions = List.copyOf(conditions);
+        noDataBySignal = noDataBySignal == null ? java.util.Map.of() : java.util.Map.copyOf(noDataBySignal);
+        for (Decision d : noDataBySignal.values()) {
+            if (d == Decision.PASS || d == Decision.ERROR) {
+                throw new InvalidInputException("no data can count as INCONCLUSIVE or FAIL; a gate never passes on "
+                        + "no evidence");
+            }
+        }
         if (conditions.isEmpty()) {
             throw new InvalidInputException(Parameter.GATE, "a gate needs at least one condition in "
                     + Parameter.GATE.ref() + ", e.g. accuracy>=0.9 or latencyP99<=50ms: without one it would pass on "
@@ -69,32 +78,46 @@ public record GatePolicy(List<Condition> conditions, Duration window, Duration i
     /** Argo's and Flagger's usual choices, with a 100-sample floor for a measurement to count. */
     public static GatePolicy of(List<Condition> conditions, Duration window, Duration interval) {
         return new GatePolicy(conditions, window, interval, Duration.ZERO, 100, 1, 0, -1, 4, Decision.INCONCLUSIVE,
-                Signal.Source.ANY);
+                Signal.Source.ANY, java.util.Map.of());
     }
 
     public GatePolicy withMinSamples(long value) {
         return new GatePolicy(conditions, window, interval, initialDelay, value, consecutiveSuccesses, failureLimit,
-                inconclusiveLimit, errorLimit, noData, source);
+                inconclusiveLimit, errorLimit, noData, source, noDataBySignal);
     }
 
     public GatePolicy withSource(Signal.Source value) {
         return new GatePolicy(conditions, window, interval, initialDelay, minSamples, consecutiveSuccesses,
-                failureLimit, inconclusiveLimit, errorLimit, noData, value);
+                failureLimit, inconclusiveLimit, errorLimit, noData, value, noDataBySignal);
     }
 
     public GatePolicy withLimits(int successes, int failures, int inconclusives, int errors) {
         return new GatePolicy(conditions, window, interval, initialDelay, minSamples, successes, failures,
-                inconclusives, errors, noData, source);
+                inconclusives, errors, noData, source, noDataBySignal);
     }
 
     public GatePolicy withNoData(Decision value) {
         return new GatePolicy(conditions, window, interval, initialDelay, minSamples, consecutiveSuccesses,
-                failureLimit, inconclusiveLimit, errorLimit, value, source);
+                failureLimit, inconclusiveLimit, errorLimit, value, source, noDataBySignal);
     }
 
     public GatePolicy withInitialDelay(Duration value) {
         return new GatePolicy(conditions, window, interval, value, minSamples, consecutiveSuccesses, failureLimit,
-                inconclusiveLimit, errorLimit, noData, source);
+                inconclusiveLimit, errorLimit, noData, source, noDataBySignal);
+    }
+
+    /** The same, with {@code decision} for a signal's missing data alone. */
+    public GatePolicy withNoData(Signal signal, Decision decision) {
+        java.util.Map<Signal, Decision> all = new java.util.EnumMap<>(Signal.class);
+        all.putAll(noDataBySignal);
+        all.put(signal, decision);
+        return new GatePolicy(conditions, window, interval, initialDelay, minSamples, consecutiveSuccesses,
+                failureLimit, inconclusiveLimit, errorLimit, noData, source, all);
+    }
+
+    /** What missing data (an empty result, NaN) counts as for {@code signal}. */
+    public Decision noDataFor(Signal signal) {
+        return noDataBySignal.getOrDefault(signal, noData);
     }
 
     /** How many measurements the window holds: the last one is the first at or after its end. */

@@ -108,6 +108,16 @@ class GateTest {
                 new Scripted((s, r) -> value(Double.NaN, 0)), clock, Progress.silent(), s -> { });
         assertThat(strict.verdict()).isEqualTo(Decision.FAIL);
         assertThat(strict.state().rounds()).hasSize(1);
+        // Per signal: no feedback fails the gate on accuracy, while latency without traffic stays inconclusive.
+        GatePolicy perSignal = policy("accuracy>=0.9", "latencyP99<=50ms").withNoData(Signal.ACCURACY, Decision.FAIL);
+        Gate.Outcome accuracyStrict = Gate.run(perSignal, IRIS, Gate.start(T0), new Scripted((s, r) ->
+                new SignalSource.Reading(Optional.empty(), 0, "q")), clock, Progress.silent(), s -> { });
+        assertThat(accuracyStrict.verdict()).isEqualTo(Decision.FAIL);
+        assertThat(accuracyStrict.reason()).startsWith("accuracy>=0.9 failed 1 time");
+        assertThat(accuracyStrict.state().rounds().get(0).measurements().get(1).decision())
+                .isEqualTo(Decision.INCONCLUSIVE);
+        assertThatThrownBy(() -> policy("accuracy>=0.9").withNoData(Signal.LATENCY_P99, Decision.PASS))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("never passes on no evidence");
         // A good last round after early gaps passes: the early rounds had little traffic, the end had enough.
         Gate.Outcome ramp = run(policy("accuracy>=0.9"), new Scripted((s, r) -> r < 4 ? value(1.0, 10 * r)
                 : value(0.97, 1000)));

@@ -156,6 +156,11 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig (to act on a Kubernetes deployment)")
     Path kubeconfig;
 
+    @Option(names = "--rules-dir", paramLabel = "DIR",
+            description = "with --prometheus: where modelops rules registered the model's rules; a rollback puts "
+                    + "back the ones registered before")
+    Path rulesDir;
+
     @Option(names = "--state-file", paramLabel = "FILE",
             description = "keep the gate's state here after every round; an unfinished state there is resumed")
     Path stateFile;
@@ -203,6 +208,12 @@ final class GateCommand implements Callable<Integer> {
             GateModel.Outcome outcome = GateModel.run(new GateModel.Request(target, policy,
                     GateModel.OnFail.parse(onFail), GateModel.OnInconclusive.parse(onInconclusive), deployment,
                     Duration.ofMinutes(5), resume), signals, Gate.REAL_TIME, progress, this::checkpoint);
+            if (rulesDir != null && prometheusUrl != null && outcome.action().filter(a -> a.done()
+                    && a.verb().equals("rollback")).isPresent()) {
+                io.jenkins.plugins.modelops.monitor.rules.FileRuleRegistration.restorePrevious(
+                        io.jenkins.plugins.modelops.deploy.kube.PrometheusRules.groupName(name), rulesDir,
+                        PrometheusClient.connect(prometheus.config(prometheusUrl)), progress);
+            }
             if (json) {
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("verdict", outcome.verdict());

@@ -96,6 +96,9 @@ final class RulesCommand implements Callable<Integer> {
     @Option(names = "--rules-dir", paramLabel = "DIR", description = "the directory Prometheus' rule_files reads")
     Path rulesDir;
 
+    @Option(names = "--remove", description = "with --register: remove the model's rules instead (after undeploy)")
+    boolean remove;
+
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig for --register crd")
     Path kubeconfig;
 
@@ -128,6 +131,22 @@ final class RulesCommand implements Callable<Integer> {
             progress.info("Wrote the Grafana dashboard of " + name + " to " + dashboard);
         }
         if (register == null) {
+            return ModelOps.OK;
+        }
+        if (remove) {
+            if (register.equals("crd")) {
+                Config config = io.jenkins.plugins.modelops.deploy.kube.KubeConnection.config(
+                        Optional.ofNullable(kubeconfig));
+                try (KubernetesClient client = io.jenkins.plugins.modelops.deploy.kube.KubeConnection.connect(config)) {
+                    PrometheusRules.remove(client, io.jenkins.plugins.modelops.deploy.kube.KubeConnection.namespace(
+                            Optional.ofNullable(namespace), config), group.name(), progress);
+                }
+            } else if (rulesDir == null) {
+                throw new InvalidInputException("--remove --register " + register + " needs --rules-dir DIR");
+            } else {
+                FileRuleRegistration.remove(group.name(), rulesDir, PrometheusClient.connect(
+                        prometheus.config(register)), progress);
+            }
             return ModelOps.OK;
         }
         if (register.equals("crd")) {

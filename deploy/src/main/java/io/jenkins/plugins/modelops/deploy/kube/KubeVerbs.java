@@ -104,6 +104,8 @@ public final class KubeVerbs {
         }
         removed += remove(calls, KubeCalls.SERVICE, name, progress);
         removed += remove(calls, KubeCalls.SECRET, name, progress);
+        // The model's alert rules (modelops rules --register crd) go with it: nothing left to alert on.
+        PrometheusRules.remove(client, request.namespace(), PrometheusRules.groupName(name), progress);
         if (removed == 0) {
             progress.info("Nothing named " + name + " in namespace " + request.namespace() + " to remove");
         }

@@ -26,6 +26,11 @@ public final class PrometheusRules {
     private PrometheusRules() {
     }
 
+    /** The PrometheusRule (and rule group) of deployment {@code name}, as the monitor module names it. */
+    public static String groupName(String name) {
+        return "modelops-" + name;
+    }
+
     /**
      * Creates or replaces {@code object} (a PrometheusRule as plain maps) in {@code namespace}; false, with a notice,
      * when the cluster has no PrometheusRule CRD.

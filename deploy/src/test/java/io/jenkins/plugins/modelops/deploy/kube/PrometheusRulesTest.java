@@ -64,5 +64,10 @@ class PrometheusRulesTest {
         assertThat(stored().getAdditionalProperties().get("spec").toString()).contains("up{job=\"iris\"} == 0");
         PrometheusRules.remove(cluster.client, MockCluster.NS, "modelops-iris", cluster.progress);
         assertThat(stored()).isNull();
+        // undeploy takes the deployment's rules with it
+        assertThat(PrometheusRules.apply(cluster.client, MockCluster.NS, rule("up == 0"), cluster.progress)).isTrue();
+        KubeVerbs.undeploy(KubeVerbs.Request.of("iris", MockCluster.NS), cluster.client, cluster.progress);
+        assertThat(stored()).isNull();
+        assertThat(cluster.text()).contains("PrometheusRule ml/modelops-iris removed");
     }
 }

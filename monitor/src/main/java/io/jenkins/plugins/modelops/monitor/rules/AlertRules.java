@@ -87,7 +87,7 @@ public final class AlertRules {
             rules.add(thresholdAlert(request, condition, matchers, window, text));
         }
         rules.addAll(text.standing(matchers));
-        return new RuleGroup("modelops-" + request.name(), rules);
+        return new RuleGroup(io.jenkins.plugins.modelops.deploy.kube.PrometheusRules.groupName(request.name()), rules);
     }
 
     private enum Task { CLASSIFICATION, REGRESSION, UNKNOWN }

@@ -43,6 +43,8 @@ public final class FileRuleRegistration {
         try {
             prometheus.reload();
             RuleGroupStatus loaded = awaitHealthy(prometheus, group, file, timeout);
+            // Kept (under a name rule_files' *.yml does not match) for a rollback to put back.
+            write(previousOf(file), previous);
             progress.info("Prometheus at " + prometheus.url() + " runs rule group " + group.name() + " ("
                     + group.recordings().size() + " recording rules, " + group.alerts().size() + " alerts) from "
                     + file);
@@ -60,6 +62,25 @@ public final class FileRuleRegistration {
         }
     }
 
+    /**
+     * After a rollback: the rules registered before the last {@link #register} are put back (or, when there were
+     * none, the group is removed), and Prometheus reloaded.
+     */
+    public static void restorePrevious(String groupName, Path rulesDir, PrometheusClient prometheus,
+                                       Progress progress) {
+        Path file = fileOf(rulesDir, groupName);
+        Optional<String> previous = read(previousOf(file));
+        write(file, previous);
+        write(previousOf(file), Optional.empty());
+        prometheus.reload();
+        progress.info(previous.isPresent() ? "Rule group " + groupName + " is back as it was before the rolled-back "
+                + "version" : "Rule group " + groupName + " removed: the rolled-back version had brought it");
+    }
+
+    private static Path previousOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".previous");
+    }
+
     /** The group's file removed and Prometheus reloaded (rollback, undeploy); nothing to remove is fine. */
     public static void remove(String groupName, Path rulesDir, PrometheusClient prometheus, Progress progress) {
         Path file = fileOf(rulesDir, groupName);
@@ -67,6 +88,7 @@ public final class FileRuleRegistration {
             return;
         }
         write(file, Optional.empty());
+        write(previousOf(file), Optional.empty());
         prometheus.reload();
         progress.info("Removed rule group " + groupName + " (" + file + ") from Prometheus at " + prometheus.url());
     }

@@ -82,6 +82,22 @@ class FileRuleRegistrationTest {
     }
 
     @Test
+    void aRollbackPutsThePreviousRulesBack() throws Exception {
+        RuleGroup first = group("flowers", "accuracy>=0.9");
+        RuleGroup second = group("flowers", "accuracy>=0.95", "latencyP99<=50ms");
+        FileRuleRegistration.register(first, server.rulesDir(), prometheus, Duration.ofSeconds(30), progress);
+        String firstFile = Files.readString(FileRuleRegistration.fileOf(server.rulesDir(), first.name()));
+        FileRuleRegistration.register(second, server.rulesDir(), prometheus, Duration.ofSeconds(30), progress);
+        FileRuleRegistration.restorePrevious(first.name(), server.rulesDir(), prometheus, progress);
+        assertThat(FileRuleRegistration.fileOf(server.rulesDir(), first.name())).hasContent(firstFile);
+        assertThat(prometheus.rules()).filteredOn(g -> g.name().equals("modelops-flowers")).singleElement()
+                .satisfies(g -> assertThat(g.rules()).hasSize(first.rules().size()));
+        FileRuleRegistration.restorePrevious(first.name(), server.rulesDir(), prometheus, progress);
+        assertThat(FileRuleRegistration.fileOf(server.rulesDir(), first.name())).doesNotExist();
+        assertThat(prometheus.rules()).extracting(RuleGroupStatus::name).doesNotContain("modelops-flowers");
+    }
+
+    @Test
     void aDirectoryPrometheusDoesNotReadIsSaidAndLeftClean(@TempDir Path elsewhere) {
         RuleGroup group = group("lost", "accuracy>=0.9");
         assertThatThrownBy(() -> FileRuleRegistration.register(group, elsewhere, prometheus, Duration.ofSeconds(2),

@@ -17,7 +17,7 @@ public enum Parameter {
     // monitorModel
     GATE, FOR, WINDOW, RUNBOOK_URL, JOB,
     // monitorModel's probe traffic
-    ENDPOINT, RATE, DURATION, TOKEN_FILE;
+    ENDPOINT, RATE, DURATION, TOKEN_FILE, SERVER_CA;
 
     /** Marks a reference in a message; a control character that no file name or value in a message holds. */
     static final char MARK = '\u001F';

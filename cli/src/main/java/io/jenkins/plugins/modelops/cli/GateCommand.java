@@ -13,15 +13,14 @@ import io.jenkins.plugins.modelops.monitor.gate.Decision;
 import io.jenkins.plugins.modelops.monitor.gate.Gate;
 import io.jenkins.plugins.modelops.monitor.gate.GatePolicy;
 import io.jenkins.plugins.modelops.monitor.gate.GateState;
-import io.jenkins.plugins.modelops.monitor.gate.PromQlSource;
-import io.jenkins.plugins.modelops.monitor.gate.SignalSource;
-import io.jenkins.plugins.modelops.monitor.prometheus.PrometheusClient;
+import io.jenkins.plugins.modelops.monitor.probe.FeedbackToken;
+import io.jenkins.plugins.modelops.monitor.probe.ProbeTraffic;
 import io.jenkins.plugins.modelops.monitor.scrape.ScrapeConfig;
 import io.jenkins.plugins.modelops.monitor.scrape.ScrapeSource;
-import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
 import io.jenkins.plugins.modelops.monitor.signal.Condition;
 import io.jenkins.plugins.modelops.monitor.signal.Signal;
 import io.jenkins.plugins.modelops.monitor.usecase.GateModel;
+import io.jenkins.plugins.modelops.monitor.usecase.MonitorModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +29,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -73,7 +73,7 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--endpoint", paramLabel = "URL",
             description = "without --prometheus: scrape this server's /metrics directly, repeatable (every replica);"
                     + " with --local the deployment's own servers are the default (docs/embedded-gate.md)")
-    List<java.net.URI> endpoints = new ArrayList<>();
+    List<URI> endpoints = new ArrayList<>();
 
     @Option(names = "--version", paramLabel = "V", description = "the version under test (the server's version label)")
     String version;
@@ -132,12 +132,16 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--probe-endpoint", paramLabel = "URL",
             description = "the server the probe talks to (default: the first --endpoint, or the local deployment's "
                     + "canary, else its stable server)")
-    java.net.URI probeEndpoint;
+    URI probeEndpoint;
 
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "the feedback token for the probe (default: MODELOPS_FEEDBACK_TOKEN, or the local "
                     + "deployment's)")
     Path tokenFile;
+
+    @Option(names = "--server-ca", paramLabel = "PEM",
+            description = "CA certificate(s) the model servers' HTTPS is signed with (scrape and probe)")
+    Path serverCa;
 
     @Option(names = "--on-fail", paramLabel = "rollback|none", defaultValue = "rollback",
             description = "on FAIL: roll back (abort a canary), or only report (default rollback)")
@@ -188,53 +192,47 @@ final class GateCommand implements Callable<Integer> {
                 Durations.parse(window, Parameter.WINDOW), Durations.parse(interval, Parameter.WINDOW),
                 Durations.parse(initialDelay, Parameter.WINDOW), minSamples, consecutiveSuccesses, failureLimit,
                 inconclusiveLimit, errorLimit, everyNoData, parseSource(source), noDataBySignal);
-        SignalSource signals = source(policy, progress);
         Gate.Target target = new Gate.Target(name, Optional.ofNullable(version), Optional.ofNullable(baselineVersion));
+        Optional<MonitorModel.Local> localDeployment = local.local
+                ? Optional.of(new MonitorModel.Local(local.stateDir(), name)) : Optional.empty();
+        MonitorModel.Signals signals = signals(policy, localDeployment, progress);
+        Optional<ProbeTraffic.Request> probe = probeData == null ? Optional.empty()
+                : Optional.of(probe(localDeployment));
+        MonitorModel.Rules rules = rulesDir != null && prometheusUrl != null
+                ? new MonitorModel.Rules.Files(rulesDir, prometheus.config(prometheusUrl), Duration.ofMinutes(1))
+                : new MonitorModel.Rules.None();
         Optional<GateState> resume = resume();
-        Thread probe = probeData == null ? null : startProbe(policy, progress);
         KubernetesClient client = null;
         try {
-            Optional<DeploymentTarget> deployment = Optional.empty();
-            if (local.local) {
-                deployment = Optional.of(new DeploymentTarget.Local(local.stateDir()));
-            } else if (namespace != null || kubeconfig != null) {
+            Optional<DeploymentTarget> deployment = localDeployment.map(MonitorModel.Local::target);
+            if (deployment.isEmpty() && (namespace != null || kubeconfig != null)) {
                 Config config = KubeConnection.config(Optional.ofNullable(kubeconfig));
                 client = KubeConnection.connect(config);
                 deployment = Optional.of(new DeploymentTarget.Kubernetes(client,
                         KubeConnection.namespace(Optional.ofNullable(namespace), config)));
-            } else {
+            } else if (deployment.isEmpty()) {
                 progress.info("No deployment given (--local, or --namespace/--kubeconfig): the gate judges only");
             }
-            GateModel.Outcome outcome = GateModel.run(new GateModel.Request(target, policy,
-                    GateModel.OnFail.parse(onFail), GateModel.OnInconclusive.parse(onInconclusive), deployment,
-                    Duration.ofMinutes(5), resume), signals, Gate.REAL_TIME, progress, this::checkpoint);
-            if (rulesDir != null && prometheusUrl != null && outcome.action().filter(a -> a.done()
-                    && a.verb().equals("rollback")).isPresent()) {
-                io.jenkins.plugins.modelops.monitor.rules.FileRuleRegistration.restorePrevious(
-                        io.jenkins.plugins.modelops.deploy.kube.PrometheusRules.groupName(name), rulesDir,
-                        PrometheusClient.connect(prometheus.config(prometheusUrl)), progress);
-            }
+            MonitorModel.Outcome monitored = MonitorModel.run(new MonitorModel.Request(new GateModel.Request(target,
+                    policy, GateModel.OnFail.parse(onFail), GateModel.OnInconclusive.parse(onInconclusive), deployment,
+                    Duration.ofMinutes(5), resume), signals, Optional.empty(), rules, probe), progress,
+                    this::checkpoint);
+            GateModel.Outcome outcome = monitored.gate();
             if (json) {
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("verdict", outcome.verdict());
-                summary.put("reason", outcome.reason());
-                summary.put("source", signals.describe());
+                summary.put("reason", Flags.render(outcome.reason()));
+                summary.put("source", monitored.source());
                 outcome.action().ifPresent(a -> summary.put("action", a));
                 summary.put("state", outcome.state());
                 spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(summary));
             } else {
-                spec.commandLine().getOut().println(outcome.verdict() + " " + name + ": " + outcome.reason());
+                spec.commandLine().getOut().println(outcome.verdict() + " " + name + ": " + Flags.render(outcome.reason()));
             }
             return exitCode(outcome.verdict());
         } finally {
             if (client != null) {
                 client.close();
-            }
-            if (signals instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
-            if (probe != null) {
-                probe.interrupt(); // the gate has its verdict: no more probe traffic
             }
         }
     }
@@ -252,21 +250,17 @@ final class GateCommand implements Callable<Integer> {
     }
 
     /** Prometheus when given; else the embedded default: the servers' own /metrics, scraped every second. */
-    private SignalSource source(GatePolicy policy, Progress progress) {
+    private MonitorModel.Signals signals(GatePolicy policy, Optional<MonitorModel.Local> localDeployment,
+                                         Progress progress) {
         if (prometheusUrl != null) {
             if (!endpoints.isEmpty()) {
                 throw new InvalidInputException("give --prometheus or --endpoint, not both: the gate reads one source");
             }
-            return new PromQlSource(PrometheusClient.connect(prometheus.config(prometheusUrl)));
+            return new MonitorModel.Signals.Prometheus(prometheus.config(prometheusUrl));
         }
-        List<java.net.URI> scraped = new ArrayList<>(endpoints);
-        if (scraped.isEmpty() && local.local) {
-            LocalDeploy.Status status = LocalDeploy.status(local.stateDir(), name).orElseThrow(() ->
-                    new InvalidInputException("there is no local deployment '" + name + "' in " + local.stateDir()));
-            scraped.add(java.net.URI.create("http://127.0.0.1:" + status.port()));
-            if (status.canary() != null) {
-                scraped.add(java.net.URI.create("http://127.0.0.1:" + status.canary().port()));
-            }
+        List<URI> scraped = new ArrayList<>(endpoints);
+        if (scraped.isEmpty() && localDeployment.isPresent()) {
+            scraped.addAll(localDeployment.get().endpoints());
         }
         if (scraped.isEmpty()) {
             throw new InvalidInputException("give --prometheus URL, or --endpoint URL for each server (or --local): "
@@ -274,57 +268,29 @@ final class GateCommand implements Callable<Integer> {
         }
         ScrapeSource.check(policy.conditions());
         progress.info("No --prometheus: the gate scrapes " + scraped + " itself (the embedded default)");
-        return ScrapeSource.start(ScrapeConfig.of(scraped, policy.window()), progress);
+        return new MonitorModel.Signals.Scrape(ScrapeConfig.of(scraped, policy.window()).withCaCertificate(serverCa));
     }
 
-    /** Probe traffic for the whole window on its own thread; what it sees is in the gate's measurements. */
-    private Thread startProbe(GatePolicy policy, Progress progress) {
-        java.net.URI endpoint = probeEndpoint;
-        Optional<io.jenkins.plugins.modelops.monitor.probe.FeedbackToken> token = Optional.ofNullable(tokenFile)
-                .map(io.jenkins.plugins.modelops.monitor.probe.FeedbackToken::fromFile);
+    /** The probe: --probe-endpoint, else the first --endpoint, else the local deployment's canary or stable. */
+    private ProbeTraffic.Request probe(Optional<MonitorModel.Local> localDeployment) {
+        URI endpoint = probeEndpoint;
         if (endpoint == null && !endpoints.isEmpty()) {
             endpoint = endpoints.get(0);
         }
-        if (local.local) {
-            LocalDeploy.Status status = LocalDeploy.status(local.stateDir(), name).orElseThrow(() ->
-                    new InvalidInputException("there is no local deployment '" + name + "' in " + local.stateDir()));
-            if (endpoint == null) {
-                endpoint = java.net.URI.create("http://127.0.0.1:" + (status.canary() != null
-                        ? status.canary().port() : status.port()));
-            }
-            if (token.isEmpty()) {
-                token = Optional.of(io.jenkins.plugins.modelops.monitor.probe.FeedbackToken.fromFile(
-                        local.stateDir().resolve(name).resolve("secrets").resolve("feedback-token")));
-            }
+        if (endpoint == null && localDeployment.isPresent()) {
+            endpoint = localDeployment.get().probeEndpoint();
         }
         if (endpoint == null) {
             throw new InvalidInputException("--probe needs a server to talk to: --probe-endpoint URL (or --endpoint,"
                     + " or --local)");
         }
-        if (token.isEmpty() && System.getenv(io.jenkins.plugins.modelops.monitor.probe.FeedbackToken.ENVIRONMENT)
-                != null) {
-            token = Optional.of(io.jenkins.plugins.modelops.monitor.probe.FeedbackToken.of(
-                    io.jenkins.plugins.modelops.monitor.probe.FeedbackToken.ENVIRONMENT,
-                    System.getenv(io.jenkins.plugins.modelops.monitor.probe.FeedbackToken.ENVIRONMENT)));
-        }
-        var request = io.jenkins.plugins.modelops.monitor.probe.ProbeTraffic.Request.of(endpoint, name, probeData)
-                .withRate(probeRate).withDuration(policy.window().plus(policy.interval()));
-        if (token.isPresent()) {
-            request = request.withToken(token.get());
-        }
-        var probeRequest = request;
-        Thread thread = new Thread(() -> {
-            try {
-                io.jenkins.plugins.modelops.monitor.probe.ProbeTraffic.run(probeRequest, progress);
-            } catch (InterruptedException e) {
-                // the gate ended first
-            } catch (RuntimeException e) {
-                progress.warn("the probe stopped: " + e.getMessage());
-            }
-        }, "modelops-probe");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+        Optional<FeedbackToken> token = Optional.ofNullable(tokenFile)
+                .or(() -> localDeployment.map(MonitorModel.Local::feedbackTokenFile)).map(FeedbackToken::fromFile)
+                .or(() -> Optional.ofNullable(System.getenv(FeedbackToken.ENVIRONMENT))
+                        .map(value -> FeedbackToken.of(FeedbackToken.ENVIRONMENT, value)));
+        ProbeTraffic.Request request = ProbeTraffic.Request.of(endpoint, name, probeData).withRate(probeRate)
+                .withCaCertificate(serverCa);
+        return token.map(request::withToken).orElse(request);
     }
 
     private Optional<GateState> resume() throws IOException {

@@ -58,6 +58,10 @@ final class ProbeCommand implements Callable<Integer> {
             description = "file holding the server's feedback token (default: $" + FeedbackToken.ENVIRONMENT + ")")
     Path tokenFile;
 
+    @Option(names = "--server-ca", paramLabel = "PEM",
+            description = "CA certificate(s) the server's HTTPS is signed with (a private CA)")
+    Path serverCa;
+
     @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
             description = "field delimiter: ',' (default), ';' or tab")
     String delimiter;
@@ -72,7 +76,7 @@ final class ProbeCommand implements Callable<Integer> {
                 .withBundle(bundle).withRate(rate).withDuration(Durations.parse(duration, Parameter.DURATION))
                 .withMaxRows(maxRows)
                 .withFormat(new CsvFormat(CsvFormat.parseDelimiter(delimiter), CsvFormat.parseDecimal(decimal)))
-                .withToken(token());
+                .withToken(token()).withCaCertificate(serverCa);
         Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
         ProbeTraffic.Outcome outcome = ProbeTraffic.run(request, progress);
         spec.commandLine().getOut().println(outcome.summary());

@@ -99,17 +99,28 @@ class ModelOpsGateTest {
         assertThat(last.path("samples").asLong()).isGreaterThanOrEqualTo(50);
         assertThat(last.path("query").asText()).contains("modelops_feedback_total{model=\"iris\"");
 
+        // The good version's rules, then the bad version's (a looser gate): the rollback must bring back the first.
+        Path rulesFile = prometheus.rulesDir().resolve("modelops-iris.yml");
+        assertThat(cli("rules", "--name", "iris", "--gate", "accuracy>=0.9", "--register", prometheus.url().toString(),
+                "--rules-dir", prometheus.rulesDir().toString()).code()).isZero();
+        String goodRules = Files.readString(rulesFile);
+        assertThat(cli("rules", "--name", "iris", "--gate", "accuracy>=0.5", "--register", prometheus.url().toString(),
+                "--rules-dir", prometheus.rulesDir().toString()).code()).isZero();
+        assertThat(rulesFile).content().isNotEqualTo(goodRules);
+
         LocalDeploy.run(new LocalDeploy.Request(bad, "iris", 0, state, LocalDeploy.Strategy.ROLLING,
                 Duration.ofMinutes(2)), Progress.silent());
         String badVersion = ModelBundle.open(bad).manifest().shortId();
         Run fail = cli("gate", "--name", "iris", "--version", badVersion, "--prometheus", prometheus.url().toString(),
                 "--gate", "accuracy>=0.9", "--window", "30s", "--interval", "5s", "--min-samples", "50", "--local",
-                "--state-dir", state.toString());
+                "--state-dir", state.toString(), "--rules-dir", prometheus.rulesDir().toString());
         assertThat(fail.code()).as(fail.out() + fail.err()).isEqualTo(ModelOps.REJECTED);
         assertThat(fail.out()).startsWith("FAIL iris: accuracy>=0.9 failed 1 time (failure limit 0); last: ");
         assertThat(fail.err()).contains("rollback iris: revision 1 serves again at " + url);
         assertThat(LocalDeploy.status(state, "iris").orElseThrow().stable().modelId())
                 .isEqualTo(ModelBundle.open(good).manifest().modelId());
+        assertThat(fail.err()).contains("Rule group modelops-iris is back as it was before the rolled-back version");
+        assertThat(rulesFile).hasContent(goodRules);
     }
 
     @Test

@@ -22,6 +22,8 @@ public final class PrometheusRules {
             .withGroup("monitoring.coreos.com").withVersion("v1").withKind("PrometheusRule")
             .withPlural("prometheusrules").withNamespaced(true).build();
     private static final String RESOURCE = "prometheusrules.monitoring.coreos.com";
+    /** The spec replaced by the last {@link #apply}, as JSON: what a rollback puts back. */
+    static final String PREVIOUS_SPEC = "modelops.jenkins.io/previous-spec";
 
     private PrometheusRules() {
     }
@@ -33,7 +35,8 @@ public final class PrometheusRules {
 
     /**
      * Creates or replaces {@code object} (a PrometheusRule as plain maps) in {@code namespace}; false, with a notice,
-     * when the cluster has no PrometheusRule CRD.
+     * when the cluster has no PrometheusRule CRD. The replaced spec is kept in an annotation for
+     * {@link #restorePrevious} (the same rules again make the same rules come back: a rollback keeps them).
      */
     public static boolean apply(KubernetesClient client, String namespace, Map<String, Object> object,
                                 Progress progress) {
@@ -53,6 +56,7 @@ public final class PrometheusRules {
                     ops.resource(rule).create();
                 } else {
                     rule.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+                    keepPrevious(existing, rule);
                     ops.resource(rule).update();
                 }
                 progress.info("PrometheusRule " + namespace + "/" + name + (existing == null ? " created" : " updated"));
@@ -63,6 +67,47 @@ public final class PrometheusRules {
                 }
             }
         }
+    }
+
+    private static void keepPrevious(GenericKubernetesResource existing, GenericKubernetesResource rule) {
+        Map<String, String> annotations = new java.util.LinkedHashMap<>();
+        if (rule.getMetadata().getAnnotations() != null) {
+            annotations.putAll(rule.getMetadata().getAnnotations());
+        }
+        annotations.put(PREVIOUS_SPEC, Serialization.asJson(existing.getAdditionalProperties().get("spec")));
+        rule.getMetadata().setAnnotations(annotations);
+    }
+
+    /**
+     * After a rollback: the rules as they were before the last {@link #apply} are put back, or the PrometheusRule is
+     * removed when that apply created it (the rolled-back version brought it).
+     */
+    public static void restorePrevious(KubernetesClient client, String namespace, String name, Progress progress) {
+        KubeCalls calls = new KubeCalls(client, namespace);
+        if (!crdInstalled(client, calls, Progress.silent())) {
+            return;
+        }
+        var resource = client.genericKubernetesResources(CONTEXT).inNamespace(namespace).withName(name);
+        GenericKubernetesResource existing = calls.call("get", RESOURCE, resource::get);
+        if (existing == null) {
+            return;
+        }
+        Map<String, String> annotations = existing.getMetadata().getAnnotations();
+        String previous = annotations == null ? null : annotations.get(PREVIOUS_SPEC);
+        if (previous == null) {
+            calls.call("delete", RESOURCE, resource::delete);
+            progress.info("PrometheusRule " + namespace + "/" + name + " removed: the rolled-back version had brought "
+                    + "it");
+            return;
+        }
+        existing.getAdditionalProperties().put("spec", Serialization.unmarshal(previous, Map.class));
+        Map<String, String> rest = new java.util.LinkedHashMap<>(annotations);
+        rest.remove(PREVIOUS_SPEC);
+        existing.getMetadata().setAnnotations(rest);
+        calls.call("update", RESOURCE, () -> client.genericKubernetesResources(CONTEXT).inNamespace(namespace)
+                .resource(existing).update());
+        progress.info("PrometheusRule " + namespace + "/" + name + " is back as it was before the rolled-back "
+                + "version");
     }
 
     /** Removes the PrometheusRule {@code name}; none there (or no CRD) is fine. */

@@ -142,6 +142,12 @@ public final class LocalDeploy {
         }
     }
 
+    /** The file holding the deployment's feedback token (owner-only): what probe traffic authenticates with. */
+    public static Path feedbackTokenFile(Path stateDir, String name) {
+        return stateDir.resolve(name).resolve("secrets").resolve(
+                io.jenkins.plugins.modelops.deploy.server.ServerSecrets.FEEDBACK_TOKEN_KEY);
+    }
+
     /** The deployment as it stands, or empty when there is none by that name. */
     public static Optional<Status> status(Path stateDir, String name) {
         return LocalState.read(stateDir.resolve(name)).map(s -> new Status(s.name(), s.port(), s.stable(),

@@ -48,13 +48,33 @@ class PrometheusRulesTest {
     }
 
     @Test
-    void createsReplacesAndRemovesTheRule() {
+    void aRollbackPutsBackThePreviousRulesOrRemovesTheOnesItBrought() {
+        installCrd();
+        assertThat(PrometheusRules.apply(cluster.client, MockCluster.NS, rule("up == 0"), cluster.progress)).isTrue();
+        assertThat(PrometheusRules.apply(cluster.client, MockCluster.NS, rule("up == 1"), cluster.progress)).isTrue();
+        PrometheusRules.restorePrevious(cluster.client, MockCluster.NS, "modelops-iris", cluster.progress);
+        assertThat(stored().getAdditionalProperties().get("spec").toString()).contains("expr=up == 0")
+                .doesNotContain("up == 1");
+        assertThat(stored().getMetadata().getAnnotations()).doesNotContainKey(PrometheusRules.PREVIOUS_SPEC);
+        assertThat(cluster.text()).contains("PrometheusRule ml/modelops-iris is back as it was before the rolled-back "
+                + "version");
+        // nothing before it: the rollback takes the rules away
+        PrometheusRules.restorePrevious(cluster.client, MockCluster.NS, "modelops-iris", cluster.progress);
+        assertThat(stored()).isNull();
+    }
+
+    private void installCrd() {
         cluster.client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
                 .withNewMetadata().withName("prometheusrules.monitoring.coreos.com").endMetadata()
                 .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
                 .withNewNames().withKind("PrometheusRule").withPlural("prometheusrules").endNames()
                 .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
                 .endSpec().build()).create();
+    }
+
+    @Test
+    void createsReplacesAndRemovesTheRule() {
+        installCrd();
         assertThat(PrometheusRules.apply(cluster.client, MockCluster.NS, rule("up == 0"), cluster.progress)).isTrue();
         assertThat(stored().getMetadata().getLabels()).containsEntry("release", "kube-prometheus");
         assertThat(PrometheusRules.apply(cluster.client, MockCluster.NS, rule("up{job=\"iris\"} == 0"),

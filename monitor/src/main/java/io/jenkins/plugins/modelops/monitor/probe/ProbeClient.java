@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -39,13 +40,14 @@ final class ProbeClient {
     private final Duration timeout;
     private final HttpClient http;
 
-    ProbeClient(URI endpoint, String name, Optional<FeedbackToken> token, Duration timeout) {
+    ProbeClient(URI endpoint, String name, Optional<FeedbackToken> token, Duration timeout, Optional<Path> ca) {
         String text = endpoint.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.name = name;
         this.token = token;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = io.jenkins.plugins.modelops.monitor.tls.TrustedCa.trust(HttpClient.newBuilder()
+                .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER), ca).build();
     }
 
     URI metadataUri() {
@@ -66,6 +68,10 @@ final class ProbeClient {
         } catch (HttpTimeoutException e) {
             throw new InvalidInputException(Parameter.ENDPOINT, Parameter.ENDPOINT.ref() + " " + base + " did not "
                     + "answer GET " + uri.getPath() + " within " + timeout.toSeconds() + " s");
+        } catch (javax.net.ssl.SSLException e) {
+            throw new InvalidInputException(Parameter.SERVER_CA, Parameter.ENDPOINT.ref() + " " + base + ": its "
+                    + "certificate is not trusted (" + reason(e) + "); give the CA it is signed with, "
+                    + Parameter.SERVER_CA.ref() + " PEM");
         } catch (IOException e) {
             throw new InvalidInputException(Parameter.ENDPOINT, Parameter.ENDPOINT.ref() + " " + base + " could not "
                     + "be reached (" + reason(e) + "); is a model server running there?");

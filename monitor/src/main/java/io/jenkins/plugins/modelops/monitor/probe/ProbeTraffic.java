@@ -47,9 +47,11 @@ public final class ProbeTraffic {
      * @param maxRows stop after this many rows (0: rate × duration)
      * @param token the server's feedback token; empty for a server without one (loopback only)
      * @param timeout for connecting and for each answer
+     * @param caCertificate the private CA (PEM) the server's HTTPS is signed with; empty: the JDK's roots
      */
     public record Request(URI endpoint, String name, Path data, Optional<Path> bundle, CsvFormat format, double rate,
-                          Duration duration, long maxRows, Optional<FeedbackToken> token, Duration timeout) {
+                          Duration duration, long maxRows, Optional<FeedbackToken> token, Duration timeout,
+                          Optional<Path> caCertificate) {
 
         public Request {
             if (endpoint == null || endpoint.getHost() == null || !("http".equals(endpoint.getScheme())
@@ -85,42 +87,53 @@ public final class ProbeTraffic {
             token = token == null ? Optional.empty() : token;
             format = format == null ? CsvFormat.DEFAULT : format;
             timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+            caCertificate = caCertificate == null ? Optional.empty() : caCertificate;
         }
 
         /** Defaults: every row of {@code data}, 10 rows a second for 60 s, no token, 10 s timeout. */
         public static Request of(URI endpoint, String name, Path data) {
             return new Request(endpoint, name, data, Optional.empty(), CsvFormat.DEFAULT, DEFAULT_RATE,
-                    DEFAULT_DURATION, 0, Optional.empty(), Duration.ofSeconds(10));
+                    DEFAULT_DURATION, 0, Optional.empty(), Duration.ofSeconds(10), Optional.empty());
         }
 
         public Request withBundle(Path value) {
             return new Request(endpoint, name, data, Optional.ofNullable(value), format, rate, duration, maxRows, token,
-                    timeout);
+                    timeout, caCertificate);
         }
 
         public Request withFormat(CsvFormat value) {
-            return new Request(endpoint, name, data, bundle, value, rate, duration, maxRows, token, timeout);
+            return new Request(endpoint, name, data, bundle, value, rate, duration, maxRows, token, timeout,
+                    caCertificate);
         }
 
         public Request withRate(double value) {
-            return new Request(endpoint, name, data, bundle, format, value, duration, maxRows, token, timeout);
+            return new Request(endpoint, name, data, bundle, format, value, duration, maxRows, token, timeout,
+                    caCertificate);
         }
 
         public Request withDuration(Duration value) {
-            return new Request(endpoint, name, data, bundle, format, rate, value, maxRows, token, timeout);
+            return new Request(endpoint, name, data, bundle, format, rate, value, maxRows, token, timeout,
+                    caCertificate);
         }
 
         public Request withMaxRows(long value) {
-            return new Request(endpoint, name, data, bundle, format, rate, duration, value, token, timeout);
+            return new Request(endpoint, name, data, bundle, format, rate, duration, value, token, timeout,
+                    caCertificate);
         }
 
         public Request withToken(FeedbackToken value) {
             return new Request(endpoint, name, data, bundle, format, rate, duration, maxRows, Optional.ofNullable(value),
-                    timeout);
+                    timeout, caCertificate);
         }
 
         public Request withTimeout(Duration value) {
-            return new Request(endpoint, name, data, bundle, format, rate, duration, maxRows, token, value);
+            return new Request(endpoint, name, data, bundle, format, rate, duration, maxRows, token, value,
+                    caCertificate);
+        }
+
+        public Request withCaCertificate(Path pem) {
+            return new Request(endpoint, name, data, bundle, format, rate, duration, maxRows, token, timeout,
+                    Optional.ofNullable(pem));
         }
 
         /** Rows to send: rate × duration, or {@code maxRows} if fewer. */
@@ -182,7 +195,8 @@ public final class ProbeTraffic {
     }
 
     public static Outcome run(Request request, Progress progress) throws InterruptedException {
-        ProbeClient client = new ProbeClient(request.endpoint(), request.name(), request.token(), request.timeout());
+        ProbeClient client = new ProbeClient(request.endpoint(), request.name(), request.token(), request.timeout(),
+                request.caCertificate());
         ServedModel model = client.metadata();
         String where = request.endpoint().toString();
         ProbeRows rows = request.bundle().isPresent()

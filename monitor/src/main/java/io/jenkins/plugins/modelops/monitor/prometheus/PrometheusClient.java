@@ -3,8 +3,6 @@ package io.jenkins.plugins.modelops.monitor.prometheus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -15,10 +13,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +40,7 @@ public final class PrometheusClient {
     public static PrometheusClient connect(PrometheusConfig config) {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(config.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
-        config.caCertificate().ifPresent(pem -> builder.sslContext(trusting(pem)));
+        io.jenkins.plugins.modelops.monitor.tls.TrustedCa.trust(builder, config.caCertificate());
         return new PrometheusClient(config, builder.build());
     }
 
@@ -211,26 +205,5 @@ public final class PrometheusClient {
     private static String excerpt(String body) {
         String flat = body == null ? "" : body.strip().replaceAll("\\s+", " ");
         return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;
-    }
-
-    private static SSLContext trusting(java.nio.file.Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, certificate);
-            }
-            if (i == 0) {
-                throw new IllegalArgumentException("the CA file " + pem + " holds no PEM certificate");
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("the CA file " + pem + " cannot be used: " + e.getMessage(), e);
-        }
     }
 }

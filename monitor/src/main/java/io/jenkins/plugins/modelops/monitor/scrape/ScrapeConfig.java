@@ -3,17 +3,21 @@ package io.jenkins.plugins.modelops.monitor.scrape;
 import io.jenkins.plugins.modelops.InvalidInputException;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the embedded gate scrapes and how: every replica's {@code /metrics} (a server's base URL is enough), every
  * {@code interval}, each scrape given up after {@code timeout}, scrapes kept for {@code retention}.
  *
  * @param retention how far back a reading can look: the gate's window and a margin ({@link #of})
+ * @param caCertificate the private CA (PEM) the servers' HTTPS is signed with; empty: the JDK's roots
  */
-public record ScrapeConfig(List<URI> endpoints, Duration interval, Duration timeout, Duration retention) {
+public record ScrapeConfig(List<URI> endpoints, Duration interval, Duration timeout, Duration retention,
+                           Optional<Path> caCertificate) {
 
     /** Prometheus' own choice for a fast local scrape, and what {@code PrometheusServer} in the tests uses. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
@@ -36,6 +40,7 @@ public record ScrapeConfig(List<URI> endpoints, Duration interval, Duration time
             throw new InvalidInputException("the scrape retention " + millis(retention) + " must hold at least two "
                     + "scrapes (twice the interval " + millis(interval) + "): a rate needs two");
         }
+        caCertificate = caCertificate == null ? Optional.empty() : caCertificate;
     }
 
     /**
@@ -43,11 +48,16 @@ public record ScrapeConfig(List<URI> endpoints, Duration interval, Duration time
      * minute, as a reading looks back at most one window from a due time that may come a little late.
      */
     public static ScrapeConfig of(List<URI> endpoints, Duration window) {
-        return new ScrapeConfig(endpoints, DEFAULT_INTERVAL, DEFAULT_INTERVAL, window.plusMinutes(1));
+        return new ScrapeConfig(endpoints, DEFAULT_INTERVAL, DEFAULT_INTERVAL, window.plusMinutes(1), Optional.empty());
     }
 
     public ScrapeConfig withInterval(Duration value) {
-        return new ScrapeConfig(endpoints, value, value.compareTo(timeout) < 0 ? value : timeout, retention);
+        return new ScrapeConfig(endpoints, value, value.compareTo(timeout) < 0 ? value : timeout, retention,
+                caCertificate);
+    }
+
+    public ScrapeConfig withCaCertificate(Path pem) {
+        return new ScrapeConfig(endpoints, interval, timeout, retention, Optional.ofNullable(pem));
     }
 
     private static String millis(Duration duration) {

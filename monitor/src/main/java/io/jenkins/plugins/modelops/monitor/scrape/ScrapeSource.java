@@ -78,8 +78,9 @@ public final class ScrapeSource implements SignalSource, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.client = HttpClient.newBuilder().executor(scheduler).connectTimeout(config.timeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.client = io.jenkins.plugins.modelops.monitor.tls.TrustedCa.trust(HttpClient.newBuilder()
+                .executor(scheduler).connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NORMAL),
+                config.caCertificate()).build();
         this.endpoints = config.endpoints().stream().map(Endpoint::new).toList();
     }
 
@@ -217,6 +218,10 @@ public final class ScrapeSource implements SignalSource, AutoCloseable {
         }
         if (cause instanceof ConnectException) {
             return "connection refused";
+        }
+        if (cause instanceof javax.net.ssl.SSLException) {
+            return "its certificate is not trusted (" + cause.getMessage() + "): give the CA it is signed with ("
+                    + io.jenkins.plugins.modelops.Parameter.SERVER_CA.ref() + " PEM)";
         }
         return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }

@@ -1,31 +1,17 @@
 package io.jenkins.plugins.modelops.monitor.prometheus;
 
 import io.jenkins.plugins.modelops.monitor.testsupport.PrometheusServer;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import io.jenkins.plugins.modelops.monitor.testsupport.TestCa;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.Writer;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,12 +27,7 @@ class PrometheusTlsTest {
     @BeforeAll
     static void start() throws Exception {
         files = PrometheusServer.scratch();
-        KeyPair ca = keyPair();
-        KeyPair leaf = keyPair();
-        X500Name caName = new X500Name("CN=modelops test CA");
-        pem(files.resolve("ca.crt"), certificate(caName, caName, ca.getPublic(), ca, true));
-        pem(files.resolve("tls.crt"), certificate(caName, new X500Name("CN=127.0.0.1"), leaf.getPublic(), ca, false));
-        pem(files.resolve("tls.key"), leaf.getPrivate());
+        TestCa.write(files);
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
         Files.writeString(files.resolve("web.yml"), String.join("\n", "tls_server_config:",
@@ -100,35 +81,5 @@ class PrometheusTlsTest {
             }
         }
         throw new AssertionError("no answer over TLS: " + server.log(), last);
-    }
-
-    private static KeyPair keyPair() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        return generator.generateKeyPair();
-    }
-
-    private static java.security.cert.X509Certificate certificate(X500Name issuer, X500Name subject,
-                                                                  java.security.PublicKey key, KeyPair signer,
-                                                                  boolean ca) throws Exception {
-        Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                BigInteger.valueOf(now.toEpochMilli() + (ca ? 0 : 1)), Date.from(now.minus(1, ChronoUnit.DAYS)),
-                Date.from(now.plus(1, ChronoUnit.DAYS)), subject, key);
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-        if (!ca) {
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-        }
-        X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withRSA")
-                .build(signer.getPrivate()));
-        return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(holder.getEncoded()));
-    }
-
-    private static void pem(Path file, Object object) throws Exception {
-        try (Writer writer = Files.newBufferedWriter(file); JcaPEMWriter pem = new JcaPEMWriter(writer)) {
-            pem.writeObject(object);
-        }
     }
 }

@@ -116,6 +116,9 @@ public final class Gate {
     private static Measurement measure(GatePolicy policy, Target target, Condition condition, SignalSource source,
                                        Duration lookback, Instant at, Sleeper sleeper) {
         Signal signal = condition.signal();
+        if (signal == Signal.LATENCY) {
+            return LatencyComparison.measure(policy, target, condition, source, lookback, at, sleeper);
+        }
         SignalSource.Reading reading;
         try {
             reading = read(source, signal, target.model(), target.version(), policy.source(), lookback, at, sleeper);
@@ -176,9 +179,14 @@ public final class Gate {
     private static SignalSource.Reading read(SignalSource source, Signal signal, String model,
                                              Optional<String> version, Signal.Source feedback, Duration lookback,
                                              Instant at, Sleeper sleeper) {
+        return retrying(() -> source.read(signal, model, version, feedback, lookback, at), sleeper);
+    }
+
+    /** A reading, retried with backoff while the source says a retry may help. */
+    static <T> T retrying(java.util.function.Supplier<T> reading, Sleeper sleeper) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return source.read(signal, model, version, feedback, lookback, at);
+                return reading.get();
             } catch (SignalSource.ReadingFailed e) {
                 if (!e.retryable() || attempt >= BACKOFF.length) {
                     throw e;
@@ -258,7 +266,7 @@ public final class Gate {
         return "none";
     }
 
-    private static Measurement measurement(Instant at, Condition condition, SignalSource.Reading reading,
+    static Measurement measurement(Instant at, Condition condition, SignalSource.Reading reading,
                                            Double value, Double threshold, Double baseline, long samples,
                                            Decision decision, String reason) {
         Double lower = null;

@@ -57,6 +57,24 @@ public final class PromQlSource implements SignalSource {
     }
 
     @Override
+    public Histogram histogram(String model, String version, Duration lookback, Instant at) {
+        String query = Signal.LATENCY.query("model=\"" + model + "\",version=\"" + version + "\"",
+                Signal.promDuration(lookback), Signal.Source.ANY);
+        try {
+            java.util.SortedMap<Double, Double> cumulative = new java.util.TreeMap<>();
+            for (Sample sample : prometheus.query(query, at)) {
+                String le = sample.labels().get("le");
+                if (le != null && Double.isFinite(sample.value())) {
+                    cumulative.merge(Histogram.bound(le), sample.value(), Double::sum);
+                }
+            }
+            return new Histogram(cumulative, query);
+        } catch (PrometheusException e) {
+            throw new ReadingFailed(e.getMessage(), e.retryable(), e);
+        }
+    }
+
+    @Override
     public String describe() {
         return "Prometheus at " + prometheus.url();
     }

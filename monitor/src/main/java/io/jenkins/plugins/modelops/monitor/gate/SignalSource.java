@@ -19,6 +19,15 @@ public interface SignalSource {
     Reading read(Signal signal, String model, Optional<String> version, Signal.Source source, Duration lookback,
                  Instant at);
 
+    /**
+     * The requests of {@code model} version {@code version} over the {@code lookback} that ends at {@code at}, by
+     * latency bucket: cumulative counts by upper bound in seconds (+Inf last), empty when it served nothing. What a
+     * distribution test ({@code latency<=baseline}) compares.
+     */
+    default Histogram histogram(String model, String version, Duration lookback, Instant at) {
+        throw new ReadingFailed(describe() + " cannot read latency histograms", false, null);
+    }
+
     /** What this source is, for the evidence: {@code Prometheus at http://...} or {@code scrape of 2 endpoints}. */
     String describe();
 
@@ -27,6 +36,19 @@ public interface SignalSource {
      * @param query the resolved query, shown with the measurement
      */
     record Reading(Optional<Double> value, long samples, String query) {
+    }
+
+    /** Cumulative request counts by bucket bound, and the query (or computation) that gave them. */
+    record Histogram(java.util.SortedMap<Double, Double> cumulative, String query) {
+
+        public Histogram {
+            cumulative = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(cumulative));
+        }
+
+        /** An {@code le} label's bound. */
+        public static double bound(String le) {
+            return le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+        }
     }
 
     /** The source could not answer (unreachable, 5xx, timeout): the measurement is an ERROR, never a guess. */

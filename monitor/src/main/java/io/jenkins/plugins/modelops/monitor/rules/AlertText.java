@@ -38,7 +38,8 @@ final class AlertText {
             case LATENCY_P99 -> "ModelLatencyP99High";
             case ERROR_RATE -> "ModelErrorRateHigh";
             case REQUEST_RATE -> "ModelRequestRateOutOfRange";
-            case ALERTS -> throw new IllegalArgumentException("alerts==N gates on alerts; it is not one");
+            case ALERTS, LATENCY -> throw new IllegalArgumentException(signal.id() + " compares or counts; no "
+                    + "alert of its own");
         };
     }
 
@@ -63,7 +64,7 @@ final class AlertText {
                     .toLowerCase(Locale.ROOT) + " latency of inference requests";
             case ERROR_RATE -> "the share of requests answered with an error (not 2xx)";
             case REQUEST_RATE -> "the request rate";
-            case ALERTS -> throw new IllegalArgumentException();
+            case ALERTS, LATENCY -> throw new IllegalArgumentException();
         };
         return annotations(alertName(signal), "degraded",
                 MODEL + " " + VERSION + " is degraded: " + signal.id() + " " + value + " " + broken + " " + threshold,

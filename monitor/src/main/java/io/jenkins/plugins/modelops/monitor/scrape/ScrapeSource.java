@@ -119,6 +119,34 @@ public final class ScrapeSource implements SignalSource, AutoCloseable {
         String matchers = "model=\"" + model + "\"" + version.map(v -> ",version=\"" + v + "\"").orElse("");
         String query = signal.query(matchers, Signal.promDuration(lookback), source) + "  (computed from "
                 + describe() + ")";
+        SignalMath math = math(model, version, source, lookback, at);
+        Map<List<String>, Double> values = math.value(signal);
+        long samples = Math.round(math.samples(signal).values().stream().mapToDouble(Double::doubleValue)
+                .filter(Double::isFinite).sum());
+        if (values.isEmpty()) {
+            return new Reading(Optional.empty(), samples, query);
+        }
+        if (values.size() > 1) {
+            // Several versions answered (no version given while two run): the gate cannot pick one, as on Prometheus.
+            throw new ReadingFailed(values.size() + " versions of " + model + " answered (" + values.keySet().stream()
+                    .map(group -> group.get(1)).sorted().toList() + "): give the version under test", false, null);
+        }
+        return new Reading(Optional.of(values.values().iterator().next()), samples, query);
+    }
+
+    @Override
+    public Histogram histogram(String model, String version, Duration lookback, Instant at) {
+        String query = Signal.LATENCY.query("model=\"" + model + "\",version=\"" + version + "\"",
+                Signal.promDuration(lookback), Signal.Source.ANY) + "  (computed from " + describe() + ")";
+        java.util.SortedMap<Double, Double> cumulative = new java.util.TreeMap<>();
+        math(model, Optional.of(version), Signal.Source.ANY, lookback, at).buckets().forEach((group, count) ->
+                cumulative.merge(Histogram.bound(group.get(2)), count, Double::sum));
+        return new Histogram(cumulative, query);
+    }
+
+    /** The scrapes of every endpoint that answered at {@code at}, over the lookback; none answering is a failure. */
+    private SignalMath math(String model, Optional<String> version, Signal.Source source, Duration lookback,
+                            Instant at) {
         long end = at.toEpochMilli();
         long start = at.minus(lookback).toEpochMilli();
         List<List<Scrape>> answered = new ArrayList<>();
@@ -137,19 +165,7 @@ public final class ScrapeSource implements SignalSource, AutoCloseable {
             throw new ReadingFailed("no endpoint could be read at " + at + ": " + String.join("; ", failures), true,
                     null);
         }
-        SignalMath math = new SignalMath(answered, model, version, source, start, end);
-        Map<List<String>, Double> values = math.value(signal);
-        long samples = Math.round(math.samples(signal).values().stream().mapToDouble(Double::doubleValue)
-                .filter(Double::isFinite).sum());
-        if (values.isEmpty()) {
-            return new Reading(Optional.empty(), samples, query);
-        }
-        if (values.size() > 1) {
-            // Several versions answered (no version given while two run): the gate cannot pick one, as on Prometheus.
-            throw new ReadingFailed(values.size() + " versions of " + model + " answered (" + values.keySet().stream()
-                    .map(group -> group.get(1)).sorted().toList() + "): give the version under test", false, null);
-        }
-        return new Reading(Optional.of(values.values().iterator().next()), samples, query);
+        return new SignalMath(answered, model, version, source, start, end);
     }
 
     /**

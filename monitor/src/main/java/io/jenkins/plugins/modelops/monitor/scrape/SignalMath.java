@@ -46,7 +46,13 @@ record SignalMath(List<List<Scrape>> endpoints, String model, Optional<String> v
                     rate(ServingContract.REQUESTS, served(), BY));
             case REQUEST_RATE -> rate(ServingContract.REQUESTS, served(), BY);
             case ALERTS -> throw new IllegalStateException("alerts are Prometheus' state, not the servers'");
+            case LATENCY -> throw new IllegalStateException("latency is a distribution: read its buckets()");
         };
+    }
+
+    /** {@code sum by (model, version, le) (increase(..._bucket{..}[range]))}: the requests by latency bucket. */
+    Map<List<String>, Double> buckets() {
+        return sum(ServingContract.REQUEST_DURATION + "_bucket", served(), BY_LE, false);
     }
 
     /** How many samples the value rests on: {@code increase()} of labelled feedback, or of requests. */

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * One gate condition on a live signal: {@code accuracy>=0.9}, {@code latencyP99<=50ms}, {@code errorRate<=1%},
  * {@code alerts==0}, or relative to the stable version beside a canary: {@code accuracy>=baseline-0.02},
- * {@code latencyP99<=baseline*1.2}. Thresholds are kept in the signal's base unit (seconds, a ratio).
+ * {@code latencyP99<=baseline*1.2}, {@code latency<=baseline} (the distributions compared, Kayenta style). Thresholds are kept in the signal's base unit (seconds, a ratio).
  *
  * @param operand the number after {@code baseline} and its operation, or the threshold itself
  */
@@ -71,6 +71,10 @@ public record Condition(String expression, Signal signal, Comparison comparison,
             default -> Comparison.EQUAL;
         };
         boolean baseline = m.group(3) == null;
+        if (signal == Signal.LATENCY && !(baseline && m.group(5) == null && comparison == Comparison.AT_MOST)) {
+            throw bad(expression, "compares the whole latency distribution with the baseline's (a Mann-Whitney U "
+                    + "test): write latency<=baseline; for a bound on a quantile write latencyP99<=50ms");
+        }
         if (baseline && signal == Signal.ALERTS) {
             throw bad(expression, "compares alerts with a baseline; alerts take a count: alerts==0");
         }

@@ -21,7 +21,9 @@ public enum Signal {
     LATENCY_P99("latencyP99", Unit.SECONDS, null),
     ERROR_RATE("errorRate", Unit.RATIO, null),
     REQUEST_RATE("requestRate", Unit.PER_SECOND, null),
-    ALERTS("alerts", Unit.COUNT, null);
+    ALERTS("alerts", Unit.COUNT, null),
+    /** The whole latency distribution, compared with the baseline's by a Mann-Whitney U test: latency<=baseline. */
+    LATENCY("latency", Unit.SECONDS, null);
 
     /** How a threshold is written: {@code 50ms}, {@code 1%}, a bare number in the signal's own unit. */
     public enum Unit { RATIO, SECONDS, PER_SECOND, COUNT, LABEL }
@@ -113,6 +115,9 @@ public enum Signal {
                     + "]))) / sum" + BY + " (rate(" + requests + "{" + m + "}[" + window + "]))";
             case REQUEST_RATE -> "sum" + BY + " (rate(" + requests + "{" + m + "}[" + window + "]))";
             case ALERTS -> "count by (model) (ALERTS{" + m + ",alertstate=\"firing\"})";
+            // The requests of the window by bucket (cumulative, as histogram_quantile reads them): a distribution.
+            case LATENCY -> "sum by (model, version, le) (increase(" + ServingContract.REQUEST_DURATION + "_bucket{"
+                    + m + "}[" + window + "]))";
         };
     }
 
@@ -154,7 +159,7 @@ public enum Signal {
             case LATENCY_P99 -> level + ":modelops_request_duration_seconds:p99_rate" + window;
             case ERROR_RATE -> level + ":modelops_request_errors:ratio_rate" + window;
             case REQUEST_RATE -> level + ":modelops_requests:rate" + window;
-            case ALERTS -> throw new IllegalStateException("alerts are not recorded");
+            case ALERTS, LATENCY -> throw new IllegalStateException(id + " is not recorded");
         };
     }
 

@@ -51,6 +51,28 @@ class GateTest {
         }
     }
 
+    /** A canary and its baseline: readings or histograms by version (a null function is never asked). */
+    private static SignalSource twoVersions(java.util.function.Function<String, SignalSource.Reading> readings,
+                                            java.util.function.Function<String, SignalSource.Histogram> histograms) {
+        return new SignalSource() {
+            @Override
+            public Reading read(Signal signal, String model, Optional<String> version, Signal.Source feedback,
+                                Duration lookback, Instant at) {
+                return readings.apply(version.orElseThrow());
+            }
+
+            @Override
+            public Histogram histogram(String model, String version, Duration lookback, Instant at) {
+                return histograms.apply(version);
+            }
+
+            @Override
+            public String describe() {
+                return "two versions";
+            }
+        };
+    }
+
     private static SignalSource.Reading value(double value, long samples) {
         return new SignalSource.Reading(Optional.of(value), samples, "q");
     }
@@ -156,18 +178,7 @@ class GateTest {
     @Test
     void comparesACanaryWithItsBaseline() {
         Map<String, Double> byVersion = new HashMap<>(Map.of("v2", 0.91, "v1", 0.95));
-        SignalSource source = new SignalSource() {
-            @Override
-            public Reading read(Signal signal, String model, Optional<String> version, Signal.Source feedback,
-                                Duration lookback, Instant at) {
-                return value(byVersion.get(version.orElseThrow()), 500);
-            }
-
-            @Override
-            public String describe() {
-                return "two versions";
-            }
-        };
+        SignalSource source = twoVersions(version -> value(byVersion.get(version), 500), null);
         Gate.Target canary = new Gate.Target("iris", Optional.of("v2"), Optional.of("v1"));
         Gate.Outcome worse = Gate.run(policy("accuracy>=baseline-0.02"), canary, Gate.start(T0), source, clock,
                 Progress.silent(), s -> { });
@@ -181,6 +192,58 @@ class GateTest {
         assertThatThrownBy(() -> run(policy("accuracy>=baseline-0.02"), source))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("give the version under test and "
                         + "the baseline version");
+    }
+
+    @Test
+    void comparesTheLatencyDistributionsOfACanaryAndItsBaselineByAUTest() {
+        // Requests by bucket (bounds 5ms, 10ms, 25ms, 50ms, +Inf), per version: the canary's are moved one bucket up.
+        Map<String, int[]> byVersion = new HashMap<>(Map.of("v1", new int[] {200, 400, 300, 80, 20},
+                "v2", new int[] {20, 200, 400, 300, 80}));
+        SignalSource source = twoVersions(null, version -> {
+            double[] bounds = {0.005, 0.01, 0.025, 0.05, Double.POSITIVE_INFINITY};
+            java.util.SortedMap<Double, Double> cumulative = new java.util.TreeMap<>();
+            double total = 0;
+            for (int i = 0; i < bounds.length; i++) {
+                total += byVersion.get(version)[i];
+                cumulative.put(bounds[i], total);
+            }
+            return new SignalSource.Histogram(cumulative, "buckets of " + version);
+        });
+        Gate.Target canary = new Gate.Target("iris", Optional.of("v2"), Optional.of("v1"));
+        Gate.Outcome slower = Gate.run(policy("latency<=baseline"), canary, Gate.start(T0), source, clock,
+                Progress.silent(), s -> { });
+        assertThat(slower.verdict()).isEqualTo(Decision.FAIL);
+        Measurement m = slower.state().rounds().get(0).measurements().get(0);
+        assertThat(m.value()).isGreaterThan(0.7);
+        assertThat(m.threshold()).isEqualTo(LatencyComparison.SMALL_EFFECT);
+        assertThat(m.samples()).isEqualTo(1000);
+        assertThat(m.query()).isEqualTo("buckets of v2  vs  buckets of v1");
+        assertThat(m.reason()).startsWith("a request of v2 is slower than one of v1 in 0.")
+                .endsWith("(Mann-Whitney U, one-sided p=<0.0001, over 1000 and 1000 requests): slower beyond chance "
+                        + "and by more than a small effect (0.56)");
+
+        byVersion.put("v2", new int[] {200, 400, 300, 80, 20});
+        assertThat(Gate.run(policy("latency<=baseline"), canary, Gate.start(T0), source, clock, Progress.silent(),
+                s -> { }).verdict()).isEqualTo(Decision.PASS);
+        // a canary faster than its baseline passes too: the test is one-sided
+        byVersion.put("v2", new int[] {400, 400, 150, 40, 10});
+        assertThat(Gate.run(policy("latency<=baseline"), canary, Gate.start(T0), source, clock, Progress.silent(),
+                s -> { }).verdict()).isEqualTo(Decision.PASS);
+        // a shift too small to matter on a large sample passes, significant as it is
+        byVersion.put("v1", new int[] {20000, 40000, 30000, 8000, 2000});
+        byVersion.put("v2", new int[] {19000, 40000, 30500, 8400, 2100});
+        Gate.Outcome small = Gate.run(policy("latency<=baseline"), canary, Gate.start(T0), source, clock,
+                Progress.silent(), s -> { });
+        assertThat(small.verdict()).isEqualTo(Decision.PASS);
+        assertThat(small.state().rounds().get(0).measurements().get(0).reason())
+                .endsWith("slower, but by less than a small effect (0.56)");
+        // too few requests on a side: inconclusive, never a pass
+        byVersion.put("v2", new int[] {2, 20, 40, 30, 7});
+        Gate.Outcome few = Gate.run(policy("latency<=baseline"), canary, Gate.start(T0), source, clock,
+                Progress.silent(), s -> { });
+        assertThat(few.verdict()).isEqualTo(Decision.INCONCLUSIVE);
+        assertThat(few.reason()).contains("only 99 requests on the canary's side; a measurement needs 100")
+                .doesNotContain("PASS");
     }
 
     @Test

@@ -67,13 +67,13 @@ class ScrapeEquivalenceTest {
                     if (i % 10 == 0) {
                         iris.bad(1);
                     }
-                    sleep(50);
+                    ServedIris.pause(50);
                 }
             }, threads);
             try (ScrapeSource embedded = ScrapeSource.start(ScrapeConfig.of(List.of(iris.url()), WINDOW),
                     Progress.silent())) {
                 SignalSource promql = new PromQlSource(client);
-                sleep(3000); // both scrapers hold a few seconds of traffic before the window opens
+                ServedIris.pause(3000); // both scrapers hold a few seconds of traffic before the window opens
                 Gate.Target target = new Gate.Target(iris.name(), Optional.of(iris.version()), Optional.empty());
                 GatePolicy good = policy("accuracy>=0.9", "latencyP99<=250ms", "errorRate<=15%");
                 GatePolicy unmet = policy("accuracy>=0.99");
@@ -140,17 +140,8 @@ class ScrapeEquivalenceTest {
             if (client.query("up{job=\"modelops\"} == 1", Instant.now()).size() == 1) {
                 return;
             }
-            sleep(200);
+            ServedIris.pause(200);
         }
         throw new AssertionError("Prometheus never scraped the model server");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -113,6 +113,12 @@ final class ServedIris implements AutoCloseable {
         }
     }
 
+    /** One prediction request of {@code rows} rows: slower than a one-row request, as a batch is. */
+    void predictBatch(int rows) {
+        expect(post(":predict", "{\"instances\": [" + String.join(", ", Collections.nCopies(rows, SETOSA)) + "]}"),
+                200);
+    }
+
     /** {@code n} requests the server refuses as bad input (code 400), counted as errors. */
     void bad(int n) {
         for (int i = 0; i < n; i++) {
@@ -148,6 +154,16 @@ final class ServedIris implements AutoCloseable {
                     .build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A test's pause, interruption kept. */
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -1,20 +1,12 @@
 package io.jenkins.plugins.modelops.monitor.testsupport;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real Prometheus (Debian's 2.42; {@code scripts/install-deps.sh --test}) on 127.0.0.1: scrape and evaluation
@@ -36,15 +28,25 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     public static PrometheusServer start(List<String> targets, String... extraFlags) throws IOException {
+        return start(targets, null, extraFlags);
+    }
+
+    /** One that also sends its alerts to {@code alertmanager} (as a deployment's Prometheus does). */
+    public static PrometheusServer start(List<String> targets, URI alertmanager, String... extraFlags)
+            throws IOException {
         Path dir = Files.createTempDirectory("modelops-prometheus");
         boolean tls = List.of(extraFlags).stream().anyMatch(f -> f.startsWith("--web.config.file"));
-        PrometheusServer server = new PrometheusServer(dir, freePort(), tls ? "https" : "http");
+        PrometheusServer server = new PrometheusServer(dir, LocalServers.freePort(), tls ? "https" : "http");
         Files.createDirectories(server.rulesDir());
         StringBuilder config = new StringBuilder(String.join("\n",
                 "global:", "  scrape_interval: 1s", "  evaluation_interval: 1s",
                 "rule_files: ['" + server.rulesDir() + "/*.yml']", "scrape_configs:", "  - job_name: modelops",
                 "    static_configs:", "      - targets: [" + String.join(", ", targets.stream()
                         .map(t -> "'" + t + "'").toList()) + "]", ""));
+        if (alertmanager != null) {
+            config.append(String.join("\n", "alerting:", "  alertmanagers:", "    - static_configs:",
+                    "        - targets: ['" + alertmanager.getAuthority() + "']", ""));
+        }
         Files.writeString(dir.resolve("prometheus.yml"), config);
         List<String> command = new ArrayList<>(List.of(binary(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + server.port,
@@ -74,54 +76,16 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Waits for {@code /-/ready} over plain HTTP (TLS servers are awaited by the caller's own client). */
     public PrometheusServer awaitReady(Duration timeout) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus exited: " + log());
-            }
-            try {
-                if (client.send(HttpRequest.newBuilder(url().resolve("/-/ready")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return this;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("prometheus not ready after " + timeout + ": " + log());
+        LocalServers.awaitReady("prometheus", process, url().resolve("/-/ready"), this::log, timeout);
+        return this;
     }
 
     @Override
     public void close() throws IOException {
-        if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (Files.exists(dir)) { // closing twice is fine
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        LocalServers.stop(process, dir);
     }
 
     private static String binary() {
-        return Stream.of("/usr/bin/prometheus", "/usr/local/bin/prometheus").filter(p -> Files.isExecutable(Path.of(p)))
-                .findFirst().orElseThrow(() -> new IllegalStateException(
-                        "prometheus is not installed; run scripts/install-deps.sh --test"));
+        return LocalServers.binary("prometheus", "prometheus", "/usr/bin/prometheus", "/usr/local/bin/prometheus");
     }
 }

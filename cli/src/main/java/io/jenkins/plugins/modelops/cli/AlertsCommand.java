@@ -22,12 +22,12 @@ import java.util.concurrent.Callable;
 
 /** {@code modelops alerts}: who hears of a model's alerts, written as Alertmanager's route, receivers and templates. */
 @Command(name = "alerts", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write Alertmanager's side of a model's alerts: a route matching model=\"NAME\" (and the",
-                "--severity), receivers for email, webhooks and Slack that also say when an alert resolves, and",
-                "templates that give the model, its status, the time and the cause. --format file merges them",
-                "into an alertmanager.yml (mode 0600: Alertmanager 0.25 takes the SMTP password inline) with a",
-                "templates file beside it; --format crd writes an AlertmanagerConfig whose secrets are",
-                "references to the Secret modelops-alerts-NAME.",
+        description = {"Write Alertmanager's side of a model's alerts: a route matching model=\"NAME\" (and the "
+                + "--severity), receivers for email, webhooks and Slack that also say when an alert resolves, and "
+                + "templates that give the model, its status, the time and the cause. --format file merges them into "
+                + "an alertmanager.yml with a templates file beside it (mode 0600: the SMTP password and the URLs are "
+                + "inline); --format crd writes an AlertmanagerConfig whose secrets are references to the Secret "
+                + "modelops-alerts-NAME.",
                 "Exit codes: 0 written, 2 bad input (nothing written), 3 an I/O failure."})
 final class AlertsCommand implements Callable<Integer> {
 
@@ -63,8 +63,8 @@ final class AlertsCommand implements Callable<Integer> {
             description = "require STARTTLS (default true)")
     String requireTls;
 
-    @Option(names = "--severity", paramLabel = "critical,warning", split = ",",
-            description = "route only these severities (default: every severity)")
+    @Option(names = "--severity", paramLabel = "SEVERITY", split = ",",
+            description = "route only these: critical, warning or both, comma-separated (default: every severity)")
     List<String> severities = new ArrayList<>();
 
     @Option(names = "--health-url", paramLabel = "URL", description = "the model's health page, linked from every message")

@@ -96,8 +96,9 @@ public record AlertRoute(String name, List<String> emails, List<String> webhooks
 
         private static void positive(Parameter parameter, Duration duration, boolean nonZero) {
             if (duration.isNegative() || duration.toMillis() % 1000 != 0 || nonZero && duration.isZero()) {
-                throw new InvalidInputException(parameter, parameter.ref() + " " + duration.toMillis() + "ms must be "
-                        + "a whole number of seconds" + (nonZero ? ", at least 1s" : ", 0s or more"));
+                String given = duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+                throw new InvalidInputException(parameter, parameter.ref() + " " + given + " must be a whole number "
+                        + "of seconds" + (nonZero ? ", at least 1s" : ", 0s or more"));
             }
         }
     }

@@ -131,7 +131,7 @@ public final class AlertRoutes {
             command.append(" -n ").append(namespace);
         }
         for (String key : crd.secretKeys()) {
-            command.append(key.equals(AlertmanagerConfigCrd.SMTP_PASSWORD_KEY)
+            command.append(key.equals(RouteAndReceiver.SMTP_PASSWORD_KEY)
                     ? " --from-file=" + key + "=" + route.smtp().authPasswordFile()
                     : " --from-literal=" + key + "='<" + (key.startsWith("slack") ? "Slack" : "webhook") + " URL "
                     + key.substring(key.lastIndexOf('-') + 1) + ">'");

@@ -2,13 +2,13 @@ package io.jenkins.plugins.modelops.monitor.alerts;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
-import io.jenkins.plugins.modelops.monitor.signal.Signal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -22,7 +22,7 @@ import java.util.regex.PatternSyntaxException;
  * 0.25 has no file form for a webhook URL, and although it reads {@code auth_password_file}, the password file given
  * here is often a temporary one (Jenkins' withCredentials) that is gone when Alertmanager sends.
  */
-final class AlertmanagerFile {
+final class AlertmanagerFile implements RouteAndReceiver.Spelling {
 
     /** The root route's receiver in a file ModelOps creates: no integration, alerts no model route takes go nowhere. */
     static final String DEFAULT_RECEIVER = "default";
@@ -39,10 +39,12 @@ final class AlertmanagerFile {
 
     private final AlertRoute route;
     private final AlertTemplates templates;
+    private final RouteAndReceiver parts;
 
     AlertmanagerFile(AlertRoute route) {
         this.route = route;
         this.templates = new AlertTemplates(route);
+        this.parts = new RouteAndReceiver(route, this);
     }
 
     /** The templates file's name, beside the configuration (Alertmanager resolves it from the file's folder). */
@@ -82,11 +84,11 @@ final class AlertmanagerFile {
                         + ", or add these receivers to it by hand");
             }
         }
-        routes.add(0, routeOf());
+        routes.add(0, parts.route());
         root.put("routes", routes);
         config.put("route", root);
         receivers.removeIf(r -> route.receiver().equals(receiverName(r)));
-        receivers.add(receiverOf());
+        receivers.add(parts.receiver());
         config.put("receivers", receivers);
         List<Object> files = new ArrayList<>(list(config.get("templates"), file, "templates"));
         if (!files.contains(templatesFileName())) {
@@ -96,64 +98,29 @@ final class AlertmanagerFile {
         return config;
     }
 
-    private Map<String, Object> routeOf() {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("receiver", route.receiver());
-        List<String> matchers = new ArrayList<>(List.of("model=\"" + route.name() + "\""));
-        if (!route.severities().isEmpty()) {
-            matchers.add("severity=~\"" + route.severityPattern() + "\"");
-        }
-        r.put("matchers", matchers);
-        r.put("group_by", List.of("model", "alertname"));
-        r.put("group_wait", Signal.promDuration(route.timing().groupWait()));
-        r.put("group_interval", Signal.promDuration(route.timing().groupInterval()));
-        r.put("repeat_interval", Signal.promDuration(route.timing().repeatInterval()));
-        r.put("continue", true);
-        return r;
+    @Override
+    public String field(String name) {
+        return name;
     }
 
-    private Map<String, Object> receiverOf() {
-        Map<String, Object> receiver = new LinkedHashMap<>();
-        receiver.put("name", route.receiver());
-        if (!route.emails().isEmpty()) {
-            AlertRoute.Smtp smtp = route.smtp();
-            Map<String, Object> email = new LinkedHashMap<>();
-            email.put("to", String.join(", ", route.emails()));
-            email.put("from", smtp.from());
-            email.put("smarthost", smtp.smarthost());
-            if (smtp.authUsername() != null) {
-                email.put("auth_username", smtp.authUsername());
-                email.put("auth_password", smtp.authPassword());
-            }
-            email.put("require_tls", smtp.requireTls());
-            email.put("send_resolved", true);
-            email.put("headers", Map.of("Subject", templates.reference(AlertTemplates.SUBJECT)));
-            email.put("html", templates.reference(AlertTemplates.HTML));
-            email.put("text", templates.reference(AlertTemplates.TEXT));
-            receiver.put("email_configs", List.of(email));
-        }
-        if (!route.webhooks().isEmpty()) {
-            receiver.put("webhook_configs", route.webhooks().stream().map(url -> {
-                Map<String, Object> webhook = new LinkedHashMap<>();
-                webhook.put("url", url);
-                webhook.put("send_resolved", true);
-                return webhook;
-            }).toList());
-        }
-        if (!route.slackUrls().isEmpty()) {
-            receiver.put("slack_configs", route.slackUrls().stream().map(url -> {
-                Map<String, Object> slack = new LinkedHashMap<>();
-                slack.put("api_url", url);
-                slack.put("send_resolved", true);
-                slack.put("title", templates.reference(AlertTemplates.SUBJECT));
-                if (route.healthUrl() != null) {
-                    slack.put("title_link", route.healthUrl());
-                }
-                slack.put("text", templates.reference(AlertTemplates.TEXT));
-                return slack;
-            }).toList());
-        }
-        return receiver;
+    @Override
+    public Object secret(String key, Supplier<String> value) {
+        return value.get();
+    }
+
+    @Override
+    public String template(String part) {
+        return templates.reference(part);
+    }
+
+    @Override
+    public Object subjectHeader(String subject) {
+        return Map.of("Subject", subject);
+    }
+
+    @Override
+    public Object matcher(String name, String type, String value) {
+        return name + type + "\"" + value + "\"";
     }
 
     /** How a route selects this model ({@code match}, {@code match_re} or {@code matchers}), if it does. */

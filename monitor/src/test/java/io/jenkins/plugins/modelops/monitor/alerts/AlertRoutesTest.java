@@ -185,7 +185,7 @@ class AlertRoutesTest {
         JsonNode route = object.path("spec").path("route");
         // The fields of the CRD's schema (prometheus-operator's v1alpha1 Route, Matcher, receivers): camelCase.
         assertThat(fields(route)).containsExactly("receiver", "matchers", "groupBy", "groupWait", "groupInterval",
-                "repeatInterval");
+                "repeatInterval", "continue");
         assertThat(route.path("matchers").toString()).isEqualTo("[{\"name\":\"model\",\"matchType\":\"=\",\"value\":"
                 + "\"iris\"},{\"name\":\"severity\",\"matchType\":\"=~\",\"value\":\"critical\"}]");
         assertThat(route.path("groupBy").toString()).isEqualTo("[\"model\",\"alertname\"]");

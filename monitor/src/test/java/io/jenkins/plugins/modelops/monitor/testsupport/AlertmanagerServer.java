@@ -2,9 +2,7 @@ package io.jenkins.plugins.modelops.monitor.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,43 +10,22 @@ import java.util.List;
  * on 127.0.0.1 with the given configuration file (its templates beside it), clustering off. Stopped and its
  * folder removed by {@link #close}; the configuration is the caller's.
  */
-public final class AlertmanagerServer implements AutoCloseable {
+public final class AlertmanagerServer extends LocalServer<AlertmanagerServer> {
 
-    private final Path dir;
-    private final int port;
-    private Process process;
-
-    private AlertmanagerServer(Path dir, int port) {
-        this.dir = dir;
-        this.port = port;
+    private AlertmanagerServer() throws IOException {
+        super("alertmanager");
     }
 
     public static AlertmanagerServer start(Path config) throws IOException {
-        Path dir = Files.createTempDirectory("modelops-alertmanager");
-        AlertmanagerServer server = new AlertmanagerServer(dir, LocalServers.freePort());
-        server.process = new ProcessBuilder(List.of(LocalServers.binary("alertmanager", "prometheus-alertmanager",
-                "/usr/bin/prometheus-alertmanager", "/usr/local/bin/alertmanager"), "--config.file=" + config,
-                "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + server.port,
-                "--cluster.listen-address=", "--log.level=debug")).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
+        AlertmanagerServer server = new AlertmanagerServer();
+        server.launch(List.of(binary("alertmanager", "prometheus-alertmanager", "/usr/bin/prometheus-alertmanager",
+                "/usr/local/bin/alertmanager"), "--config.file=" + config, "--storage.path=" + server.dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + server.port, "--cluster.listen-address=", "--log.level=debug"));
         return server;
     }
 
+    @Override
     public URI url() {
         return URI.create("http://127.0.0.1:" + port);
-    }
-
-    public String log() throws IOException {
-        return Files.readString(dir.resolve("alertmanager.log"));
-    }
-
-    public AlertmanagerServer awaitReady(Duration timeout) throws Exception {
-        LocalServers.awaitReady("alertmanager", process, url().resolve("/-/ready"), this::log, timeout);
-        return this;
-    }
-
-    @Override
-    public void close() throws IOException {
-        LocalServers.stop(process, dir);
     }
 }

@@ -11,7 +11,7 @@ public final class Amtool {
 
     /** {@code amtool check-config FILE}: its exit code and everything it printed. */
     public static Promtool.Run checkConfig(Path file) throws IOException, InterruptedException {
-        return Promtool.exec(LocalServers.binary("amtool", "prometheus-alertmanager", "/usr/bin/amtool",
+        return Promtool.exec(LocalServer.binary("amtool", "prometheus-alertmanager", "/usr/bin/amtool",
                 "/usr/local/bin/amtool"), file.toAbsolutePath().getParent(), "check-config", file.toString());
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,16 +13,12 @@ import java.util.List;
  * {@code modelops}) and extra flags (a web configuration for TLS and basic auth). Stopped and removed by
  * {@link #close}.
  */
-public final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer extends LocalServer<PrometheusServer> {
 
-    private final Path dir;
-    private final int port;
     private final String scheme;
-    private Process process;
 
-    private PrometheusServer(Path dir, int port, String scheme) {
-        this.dir = dir;
-        this.port = port;
+    private PrometheusServer(String scheme) throws IOException {
+        super("prometheus");
         this.scheme = scheme;
     }
 
@@ -34,9 +29,9 @@ public final class PrometheusServer implements AutoCloseable {
     /** One that also sends its alerts to {@code alertmanager} (as a deployment's Prometheus does). */
     public static PrometheusServer start(List<String> targets, URI alertmanager, String... extraFlags)
             throws IOException {
-        Path dir = Files.createTempDirectory("modelops-prometheus");
         boolean tls = List.of(extraFlags).stream().anyMatch(f -> f.startsWith("--web.config.file"));
-        PrometheusServer server = new PrometheusServer(dir, LocalServers.freePort(), tls ? "https" : "http");
+        PrometheusServer server = new PrometheusServer(tls ? "https" : "http");
+        Path dir = server.dir;
         Files.createDirectories(server.rulesDir());
         StringBuilder config = new StringBuilder(String.join("\n",
                 "global:", "  scrape_interval: 1s", "  evaluation_interval: 1s",
@@ -52,8 +47,7 @@ public final class PrometheusServer implements AutoCloseable {
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + server.port,
                 "--web.enable-lifecycle"));
         command.addAll(List.of(extraFlags));
-        server.process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        server.launch(command);
         return server;
     }
 
@@ -62,6 +56,7 @@ public final class PrometheusServer implements AutoCloseable {
         return Files.createTempDirectory("modelops-prometheus-files");
     }
 
+    @Override
     public URI url() {
         return URI.create(scheme + "://127.0.0.1:" + port);
     }
@@ -70,22 +65,7 @@ public final class PrometheusServer implements AutoCloseable {
         return dir.resolve("rules");
     }
 
-    public String log() throws IOException {
-        return Files.readString(dir.resolve("prometheus.log"));
-    }
-
-    /** Waits for {@code /-/ready} over plain HTTP (TLS servers are awaited by the caller's own client). */
-    public PrometheusServer awaitReady(Duration timeout) throws Exception {
-        LocalServers.awaitReady("prometheus", process, url().resolve("/-/ready"), this::log, timeout);
-        return this;
-    }
-
-    @Override
-    public void close() throws IOException {
-        LocalServers.stop(process, dir);
-    }
-
     private static String binary() {
-        return LocalServers.binary("prometheus", "prometheus", "/usr/bin/prometheus", "/usr/local/bin/prometheus");
+        return binary("prometheus", "prometheus", "/usr/bin/prometheus", "/usr/local/bin/prometheus");
     }
 }

@@ -38,6 +38,6 @@ public final class Promtool {
     }
 
     private static String binary() {
-        return LocalServers.binary("promtool", "prometheus", "/usr/bin/promtool", "/usr/local/bin/promtool");
+        return LocalServer.binary("promtool", "prometheus", "/usr/bin/promtool", "/usr/local/bin/promtool");
     }
 }

@@ -11,14 +11,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.concurrent.Callable;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** What the tests' real servers (Prometheus, Alertmanager) share: a binary, a free port, readiness, a clean stop. */
-final class LocalServers {
+/**
+ * What the tests' real servers (Prometheus, Alertmanager) share: a binary that must be installed, a fresh folder and
+ * a free port on 127.0.0.1, a log, readiness polled with a deadline, a clean stop.
+ */
+abstract class LocalServer<S extends LocalServer<S>> implements AutoCloseable {
 
-    private LocalServers() {
+    protected final Path dir;
+    protected final int port;
+    private final String name;
+    private Process process;
+
+    protected LocalServer(String name) throws IOException {
+        this.name = name;
+        this.dir = Files.createTempDirectory("modelops-" + name);
+        this.port = freePort();
     }
 
     /** The first executable of {@code candidates}, or a failure that says how to install it (tests skip nothing). */
@@ -34,30 +45,42 @@ final class LocalServers {
         }
     }
 
-    /** Polls {@code ready} (a 200 there) until the deadline; a process that exits fails with its log. */
-    static void awaitReady(String what, Process process, URI ready, Callable<String> log, Duration timeout)
-            throws Exception {
+    protected void launch(List<String> command) throws IOException {
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    }
+
+    public abstract URI url();
+
+    public String log() throws IOException {
+        return Files.readString(dir.resolve(name + ".log"));
+    }
+
+    /** Polls {@code /-/ready} over plain HTTP until the deadline; a process that exits fails with its log. */
+    @SuppressWarnings("unchecked")
+    public S awaitReady(Duration timeout) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(what + " exited: " + log.call());
+                throw new IllegalStateException(name + " exited: " + log());
             }
             try {
-                if (client.send(HttpRequest.newBuilder(ready).GET().build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
-                    return;
+                if (client.send(HttpRequest.newBuilder(url().resolve("/-/ready")).GET().build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return (S) this;
                 }
             } catch (IOException e) {
                 // not listening yet
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException(what + " not ready after " + timeout + ": " + log.call());
+        throw new IllegalStateException(name + " not ready after " + timeout + ": " + log());
     }
 
     /** Stops the process (SIGTERM, then SIGKILL) and removes its folder; twice is fine. */
-    static void stop(Process process, Path dir) throws IOException {
+    @Override
+    public void close() throws IOException {
         if (process != null) {
             process.destroy();
             try {

@@ -2,7 +2,8 @@
 # Installs what building, running and testing ModelOps needs on a fresh Debian machine (12 or 13), and nothing twice.
 #   scripts/install-deps.sh          # build + run: a JDK 17 or later and libgomp1 (XGBoost's native library needs it)
 #   scripts/install-deps.sh --test   # also what the tests start on 127.0.0.1: prometheus (serving tests), an OCI
-#                                    # registry and a Docker engine (deploy tests), debootstrap (their JRE base image)
+#                                    # registry and a Docker engine (deploy tests), debootstrap (their JRE base image),
+#                                    # prometheus-alertmanager and its amtool (alert routes)
 # As root it installs directly, otherwise with sudo; a user with neither is told the command to have run as root.
 set -euo pipefail
 
@@ -80,6 +81,7 @@ command -v curl >/dev/null 2>&1 || packages+=(curl)
 command -v unzip >/dev/null 2>&1 || packages+=(unzip)
 if [[ ${1:-} == --test ]]; then
   { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || packages+=(prometheus)
+  { command -v prometheus-alertmanager && command -v amtool; } >/dev/null 2>&1 || packages+=(prometheus-alertmanager)
   command -v docker-registry >/dev/null 2>&1 || packages+=(docker-registry)
   command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
   { command -v debootstrap || [[ -x /usr/sbin/debootstrap ]]; } >/dev/null 2>&1 || packages+=(debootstrap)

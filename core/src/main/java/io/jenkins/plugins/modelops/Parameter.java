@@ -17,7 +17,10 @@ public enum Parameter {
     // monitorModel
     GATE, FOR, WINDOW, RUNBOOK_URL, JOB,
     // monitorModel's probe traffic
-    ENDPOINT, RATE, DURATION, TOKEN_FILE, SERVER_CA;
+    ENDPOINT, RATE, DURATION, TOKEN_FILE, SERVER_CA,
+    // monitorModel's alert routes (Alertmanager's side)
+    EMAIL, WEBHOOK, SLACK, SMTP_SMARTHOST, SMTP_FROM, SMTP_AUTH_USERNAME, SMTP_AUTH_PASSWORD_FILE, SMTP_REQUIRE_TLS,
+    SEVERITY, HEALTH_URL, GROUP_WAIT, GROUP_INTERVAL, REPEAT_INTERVAL, FORMAT;
 
     /** Marks a reference in a message; a control character that no file name or value in a message holds. */
     static final char MARK = '\u001F';

@@ -6,6 +6,7 @@ import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.deploy.DeploymentTarget;
 import io.jenkins.plugins.modelops.deploy.kube.PrometheusRules;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
+import io.jenkins.plugins.modelops.monitor.alerts.AlertRoutes;
 import io.jenkins.plugins.modelops.monitor.gate.Gate;
 import io.jenkins.plugins.modelops.monitor.gate.GateState;
 import io.jenkins.plugins.modelops.monitor.gate.PromQlSource;
@@ -65,14 +66,31 @@ public final class MonitorModel {
     }
 
     /**
+     * The model's alert routes (the seed's email, webhook, Slack): written before the gate, and for a file-based
+     * Alertmanager reloaded at {@code alertmanager} when given; a configuration it refuses is put back as it was.
+     */
+    public record Alerting(AlertRoutes.Request routes, Optional<PrometheusConfig> alertmanager) {
+
+        public Alerting {
+            alertmanager = alertmanager == null ? Optional.empty() : alertmanager;
+        }
+    }
+
+    /**
      * @param register the rule group to register before the gate starts; empty when the rules are in place already
      *                 (then a rollback still puts back the previous ones at {@code rules})
      * @param probe labelled rows to send while the gate runs; its duration is cut to the gate's window
      */
     public record Request(GateModel.Request gate, Signals signals, Optional<RuleGroup> register, Rules rules,
-                          Optional<ProbeTraffic.Request> probe) {
+                          Optional<ProbeTraffic.Request> probe, Optional<Alerting> alerting) {
+
+        public Request(GateModel.Request gate, Signals signals, Optional<RuleGroup> register, Rules rules,
+                       Optional<ProbeTraffic.Request> probe) {
+            this(gate, signals, register, rules, probe, Optional.empty());
+        }
 
         public Request {
+            alerting = alerting == null ? Optional.empty() : alerting;
             register = register == null ? Optional.empty() : register;
             probe = probe == null ? Optional.empty() : probe;
             rules = rules == null ? new Rules.None() : rules;
@@ -113,8 +131,12 @@ public final class MonitorModel {
     /** With a source and clock of the caller's (tests, and a gate resumed on a source already open). */
     public static Outcome run(Request request, SignalSource source, Gate.Sleeper time, Progress progress,
                               Consumer<GateState> checkpoint) {
-        boolean registered = request.register().isPresent() && request.gate().resumeFrom().isEmpty()
+        boolean resumed = request.gate().resumeFrom().isPresent();
+        boolean registered = request.register().isPresent() && !resumed
                 && register(request.register().get(), request.rules(), progress);
+        if (!resumed) {
+            request.alerting().ifPresent(alerting -> routeAlerts(alerting, progress));
+        }
         AtomicReference<ProbeTraffic.Outcome> probed = new AtomicReference<>();
         Thread probe = request.probe().map(p -> startProbe(p.withDuration(request.gate().policy().window()
                 .plus(request.gate().policy().interval())), probed, progress)).orElse(null);
@@ -151,6 +173,52 @@ public final class MonitorModel {
                     RuleFiles.prometheusRuleObject(group, operator.namespace(), operator.labels()), progress);
         }
         return false;
+    }
+
+    private static void routeAlerts(Alerting alerting, Progress progress) {
+        Path config = alerting.routes().out();
+        Optional<byte[]> before = readIfThere(config);
+        AlertRoutes.run(alerting.routes(), progress);
+        if (alerting.alertmanager().isEmpty() || alerting.routes().format() != AlertRoutes.Format.FILE) {
+            return;
+        }
+        PrometheusClient alertmanager = PrometheusClient.connect(alerting.alertmanager().get());
+        try {
+            alertmanager.reload();
+            progress.info("Alertmanager at " + alertmanager.url() + " reloaded with the routes of "
+                    + alerting.routes().route().name());
+        } catch (RuntimeException e) {
+            putBack(config, before);
+            try {
+                alertmanager.reload();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw new IllegalStateException("Alertmanager at " + alertmanager.url() + " did not take the routes of "
+                    + alerting.routes().route().name() + ": " + e.getMessage() + "; " + config + " is back as it was",
+                    e);
+        }
+    }
+
+    private static Optional<byte[]> readIfThere(Path file) {
+        try {
+            return java.nio.file.Files.exists(file) ? Optional.of(java.nio.file.Files.readAllBytes(file))
+                    : Optional.empty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static void putBack(Path file, Optional<byte[]> content) {
+        try {
+            if (content.isPresent()) {
+                java.nio.file.Files.write(file, content.get());
+            } else {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot put back " + file, e);
+        }
     }
 
     /** A failure to put the rules back is said, not thrown: the rollback itself is done and must stand. */

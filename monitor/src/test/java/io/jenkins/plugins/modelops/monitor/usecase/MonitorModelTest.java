@@ -3,6 +3,8 @@ package io.jenkins.plugins.modelops.monitor.usecase;
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
+import io.jenkins.plugins.modelops.monitor.alerts.AlertRoute;
+import io.jenkins.plugins.modelops.monitor.alerts.AlertRoutes;
 import io.jenkins.plugins.modelops.monitor.gate.Decision;
 import io.jenkins.plugins.modelops.monitor.gate.Gate;
 import io.jenkins.plugins.modelops.monitor.gate.GatePolicy;
@@ -18,6 +20,7 @@ import io.jenkins.plugins.modelops.monitor.rules.RuleGroup;
 import io.jenkins.plugins.modelops.monitor.scrape.ScrapeConfig;
 import io.jenkins.plugins.modelops.monitor.signal.Condition;
 import io.jenkins.plugins.modelops.monitor.signal.Signal;
+import io.jenkins.plugins.modelops.monitor.testsupport.AlertmanagerServer;
 import io.jenkins.plugins.modelops.monitor.testsupport.ModelServers;
 import io.jenkins.plugins.modelops.monitor.testsupport.PrometheusServer;
 import io.jenkins.plugins.modelops.monitor.testsupport.TestCa;
@@ -113,6 +116,31 @@ class MonitorModelTest {
         assertThat(PrometheusClient.connect(PrometheusConfig.of(prometheus.url())).rules())
                 .extracting(RuleGroupStatus::name).contains(rules.name());
         assertThat(FileRuleRegistration.fileOf(prometheus.rulesDir(), rules.name())).exists();
+    }
+
+    @Test
+    void routesTheAlertsAndReloadsAFileAlertmanagerBeforeTheGate() throws Exception {
+        Path config = files.resolve("alertmanager.yml");
+        java.nio.file.Files.writeString(config, "route:\n  receiver: default\nreceivers:\n- name: default\n");
+        try (AlertmanagerServer alertmanager = AlertmanagerServer.start(config).awaitReady(Duration.ofSeconds(30))) {
+            AlertRoute route = new AlertRoute(server.name(), List.of(), List.of("http://127.0.0.1:9/hook"),
+                    List.of(), null, java.util.Set.of("critical"), null, null);
+            List<String> log = Collections.synchronizedList(new ArrayList<>());
+            MonitorModel.Outcome outcome = MonitorModel.run(new MonitorModel.Request(gate(policy()
+                    .withLimits(1, 0, -1, 0)), new MonitorModel.Signals.Scrape(ScrapeConfig.of(List.of(server.url()),
+                    Duration.ofSeconds(6)).withCaCertificate(ca.caCertificate())), Optional.empty(),
+                    new MonitorModel.Rules.None(), Optional.empty(), Optional.of(new MonitorModel.Alerting(
+                    new AlertRoutes.Request(route, AlertRoutes.Format.FILE, config, null),
+                    Optional.of(PrometheusConfig.of(alertmanager.url()))))), log::add, state -> { });
+            assertThat(outcome.gate().verdict()).isNotNull();
+            assertThat(String.join("\n", log)).contains("Alertmanager at " + alertmanager.url()
+                    + " reloaded with the routes of " + server.name());
+            // What Alertmanager runs now (its status API): the model's route and receiver.
+            String running = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    alertmanager.url().resolve("/api/v2/status")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(running).contains("modelops-" + server.name(), "http://127.0.0.1:9/hook");
+        }
     }
 
     @Test

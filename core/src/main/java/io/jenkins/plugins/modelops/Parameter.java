@@ -14,8 +14,9 @@ public enum Parameter {
     // deployModel (the model bundle is model:, the CLI's --bundle)
     MODEL, IMAGE, BASE_IMAGE, TAR, DOCKER, INSECURE, NAME, NAMESPACE, KUBECONFIG, REPLICAS, STRATEGY, CANARY_REPLICAS,
     TIMEOUT, HPA, TLS_SECRET, BUNDLE_PVC, ENV, PORT, STATE_DIR,
-    // monitorModel
-    GATE, FOR, WINDOW, RUNBOOK_URL, JOB,
+    // monitorModel (the Prometheus URL is prometheusUrl:, the CLI's --prometheus)
+    GATE, FOR, WINDOW, RUNBOOK_URL, JOB, INTERVAL, INITIAL_DELAY, MIN_SAMPLES, CONSECUTIVE_SUCCESSES, FAILURE_LIMIT,
+    INCONCLUSIVE_LIMIT, ERROR_LIMIT, NO_DATA, SOURCE, ON_FAIL, ON_INCONCLUSIVE, PROMETHEUS_URL,
     // monitorModel's probe traffic
     ENDPOINT, RATE, DURATION, TOKEN_FILE, SERVER_CA,
     // monitorModel's alert routes (Alertmanager's side)

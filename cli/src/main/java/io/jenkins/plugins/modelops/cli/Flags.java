@@ -13,6 +13,7 @@ final class Flags {
             case OUTPUT -> "--out";
             case PARAMS -> "--param";
             case MODEL -> "--bundle";
+            case PROMETHEUS_URL -> "--prometheus";
             default -> "--" + parameter.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         };
     }

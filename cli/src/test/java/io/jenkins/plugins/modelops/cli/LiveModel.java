@@ -190,9 +190,12 @@ final class LiveModel implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        prometheus.close();
-        if (LocalDeploy.status(state, "iris").isPresent()) {
-            LocalDeploy.undeploy(state, "iris", Progress.silent());
+        try {
+            prometheus.close();
+        } finally { // the servers must not outlive the test, whatever Prometheus' stop did
+            if (LocalDeploy.status(state, "iris").isPresent()) {
+                LocalDeploy.undeploy(state, "iris", Progress.silent());
+            }
         }
     }
 }

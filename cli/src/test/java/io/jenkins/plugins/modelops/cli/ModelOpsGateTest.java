@@ -45,14 +45,17 @@ class ModelOpsGateTest {
     @AfterEach
     void stop() throws Exception {
         probing.set(false);
-        if (probe != null) {
-            probe.join(10_000);
-        }
-        if (prometheus != null) {
-            prometheus.close();
-        }
-        if (LocalDeploy.status(dir.resolve("state"), "iris").isPresent()) {
-            LocalDeploy.undeploy(dir.resolve("state"), "iris", Progress.silent());
+        try {
+            if (probe != null) {
+                probe.join(10_000);
+            }
+            if (prometheus != null) {
+                prometheus.close();
+            }
+        } finally { // the servers must not outlive the test
+            if (LocalDeploy.status(dir.resolve("state"), "iris").isPresent()) {
+                LocalDeploy.undeploy(dir.resolve("state"), "iris", Progress.silent());
+            }
         }
     }
 

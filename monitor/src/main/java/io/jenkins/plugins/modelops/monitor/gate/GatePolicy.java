@@ -34,11 +34,8 @@ public record GatePolicy(List<Condition> conditions, Duration window, Duration i
     public GatePolicy {
         conditions = List.copyOf(conditions);
         noDataBySignal = noDataBySignal == null ? java.util.Map.of() : java.util.Map.copyOf(noDataBySignal);
-        for (Decision d : noDataBySignal.values()) {
-            if (d == Decision.PASS || d == Decision.ERROR) {
-                throw new InvalidInputException("no data can count as INCONCLUSIVE or FAIL; a gate never passes on "
-                        + "no evidence");
-            }
+        for (var entry : noDataBySignal.entrySet()) {
+            noEvidenceIsNoPass(entry.getKey().id() + "=" + entry.getValue(), entry.getValue());
         }
         if (conditions.isEmpty()) {
             throw new InvalidInputException(Parameter.GATE, "a gate needs at least one condition in "
@@ -47,31 +44,45 @@ public record GatePolicy(List<Condition> conditions, Duration window, Duration i
         }
         positive(Parameter.WINDOW, window);
         if (interval.isNegative() || interval.isZero() || interval.compareTo(window) > 0) {
-            throw new InvalidInputException("the interval " + seconds(interval) + " must be positive and at most the "
-                    + Parameter.WINDOW.ref() + " " + seconds(window));
+            throw new InvalidInputException(Parameter.INTERVAL, Parameter.INTERVAL.ref() + " " + seconds(interval)
+                    + " must be positive and at most the " + Parameter.WINDOW.ref() + " " + seconds(window));
         }
         if (interval.toMillis() % 1000 != 0 || window.toMillis() % 1000 != 0) {
-            throw new InvalidInputException(Parameter.WINDOW.ref() + " and the interval are whole seconds (PromQL "
-                    + "ranges are)");
+            throw new InvalidInputException(Parameter.WINDOW, Parameter.WINDOW.ref() + " and "
+                    + Parameter.INTERVAL.ref() + " are whole seconds (PromQL ranges are): " + window.toMillis()
+                    + "ms, " + interval.toMillis() + "ms");
         }
         if (initialDelay.isNegative() || initialDelay.compareTo(window) >= 0) {
-            throw new InvalidInputException("the initial delay " + seconds(initialDelay) + " must be at least 0 and "
-                    + "shorter than the " + Parameter.WINDOW.ref() + " " + seconds(window));
+            throw new InvalidInputException(Parameter.INITIAL_DELAY, Parameter.INITIAL_DELAY.ref() + " "
+                    + seconds(initialDelay) + " must be at least 0 and shorter than the " + Parameter.WINDOW.ref()
+                    + " " + seconds(window));
         }
-        if (minSamples < 1 || consecutiveSuccesses < 1 || failureLimit < 0 || inconclusiveLimit < -1
-                || errorLimit < 0) {
-            throw new InvalidInputException("minimum samples and consecutive successes are at least 1, the failure "
-                    + "and error limits at least 0, the inconclusive limit at least -1 (none)");
-        }
-        if (noData == Decision.PASS || noData == Decision.ERROR) {
-            throw new InvalidInputException("no data can count as INCONCLUSIVE or FAIL; a gate never passes on no "
-                    + "evidence");
-        }
+        atLeast(Parameter.MIN_SAMPLES, minSamples, 1, "a measurement on no sample is no evidence");
+        atLeast(Parameter.CONSECUTIVE_SUCCESSES, consecutiveSuccesses, 1, "the last round at least must pass");
+        atLeast(Parameter.FAILURE_LIMIT, failureLimit, 0, "0 fails the gate at the first failed measurement");
+        atLeast(Parameter.INCONCLUSIVE_LIMIT, inconclusiveLimit, -1, "-1 waits for the end of the window");
+        atLeast(Parameter.ERROR_LIMIT, errorLimit, 0, "0 ends in ERROR at the first round that cannot be measured");
+        noEvidenceIsNoPass(String.valueOf(noData), noData);
         long rounds = rounds(window, initialDelay, interval);
         if (consecutiveSuccesses > rounds) {
-            throw new InvalidInputException(consecutiveSuccesses + " consecutive successes cannot happen in "
+            throw new InvalidInputException(Parameter.CONSECUTIVE_SUCCESSES, Parameter.CONSECUTIVE_SUCCESSES.ref()
+                    + " " + consecutiveSuccesses + " cannot happen in "
                     + rounds + " measurements (" + Parameter.WINDOW.ref() + " " + seconds(window) + ", interval "
                     + seconds(interval) + ")");
+        }
+    }
+
+    private static void atLeast(Parameter parameter, long value, long minimum, String why) {
+        if (value < minimum) {
+            throw new InvalidInputException(parameter, parameter.ref() + " " + value + " must be at least " + minimum
+                    + " (" + why + ")");
+        }
+    }
+
+    private static void noEvidenceIsNoPass(String given, Decision decision) {
+        if (decision == Decision.PASS || decision == Decision.ERROR) {
+            throw new InvalidInputException(Parameter.NO_DATA, Parameter.NO_DATA.ref() + " " + given + ": no data "
+                    + "counts as INCONCLUSIVE or FAIL; a gate never passes on no evidence");
         }
     }
 

@@ -56,8 +56,13 @@ public final class AlertRules {
             }
             job = job == null || job.isBlank() ? name : job;
             runbookUrl = runbookUrl == null || runbookUrl.isBlank() ? DEFAULT_RUNBOOK : runbookUrl;
+            if (!runbookUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+                throw new InvalidInputException(Parameter.RUNBOOK_URL, Parameter.RUNBOOK_URL.ref() + " '" + runbookUrl
+                        + "' is not an http(s) URL: the alerts link to it (e.g. https://wiki.example.com/runbooks/iris)");
+            }
             if (minSamples < 1) {
-                throw new InvalidInputException("minimum samples must be at least 1: " + minSamples);
+                throw new InvalidInputException(Parameter.MIN_SAMPLES, Parameter.MIN_SAMPLES.ref() + " " + minSamples
+                        + " must be at least 1 (an accuracy alert on no labelled prediction would fire on noise)");
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.modelops.monitor.scrape;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,9 +25,9 @@ public record ScrapeConfig(List<URI> endpoints, Duration interval, Duration time
 
     public ScrapeConfig {
         if (endpoints == null || endpoints.isEmpty()) {
-            throw new InvalidInputException("the embedded gate needs the servers to read: give each replica's URL with "
-                    + "--endpoint (e.g. http://127.0.0.1:8080, whose /metrics is read), or a Prometheus URL with "
-                    + "--prometheus");
+            throw new InvalidInputException(Parameter.ENDPOINT, "the embedded gate needs the servers to read: give "
+                    + "each replica's URL with " + Parameter.ENDPOINT.ref() + " (e.g. http://127.0.0.1:8080, whose "
+                    + "/metrics is read), or a Prometheus URL with " + Parameter.PROMETHEUS_URL.ref());
         }
         endpoints = List.copyOf(new LinkedHashSet<>(endpoints.stream().map(ScrapeConfig::metricsUrl).toList()));
         if (interval == null || interval.toMillis() < 100) {
@@ -68,7 +69,8 @@ public record ScrapeConfig(List<URI> endpoints, Duration interval, Duration time
     static URI metricsUrl(URI url) {
         if (url == null || url.getHost() == null || !("http".equals(url.getScheme())
                 || "https".equals(url.getScheme())) || url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw new InvalidInputException("--endpoint '" + url + "' is not a model server's URL: give "
+            throw new InvalidInputException(Parameter.ENDPOINT, Parameter.ENDPOINT.ref() + " '" + url + "' is not a "
+                    + "model server's URL: give "
                     + "http(s)://HOST:PORT (its /metrics is read) or the full URL of the metrics, e.g. "
                     + "http://127.0.0.1:8080 or http://10.0.0.7:9090/metrics");
         }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.modelops.monitor.scrape;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.monitor.gate.SignalSource;
 import io.jenkins.plugins.modelops.monitor.signal.Condition;
@@ -105,9 +106,10 @@ public final class ScrapeSource implements SignalSource, AutoCloseable {
     }
 
     private static InvalidInputException alertsRefused(String what) {
-        return new InvalidInputException("'" + what + "' needs Prometheus: alerts are its rule evaluation, which the "
-                + "servers' /metrics do not have; give a Prometheus URL with --prometheus, or gate on the signals "
-                + "themselves (accuracy, mae, rmse, latencyP50|P95|P99, errorRate, requestRate)");
+        return new InvalidInputException(Parameter.GATE, "'" + what + "' needs Prometheus: alerts are its rule "
+                + "evaluation, which the servers' /metrics do not have; give a Prometheus URL with "
+                + Parameter.PROMETHEUS_URL.ref() + ", or gate on the signals themselves (accuracy, mae, rmse, "
+                + "latencyP50|P95|P99, latency, errorRate, requestRate)");
     }
 
     @Override

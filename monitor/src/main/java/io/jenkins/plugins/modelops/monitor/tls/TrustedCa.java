@@ -48,6 +48,9 @@ public final class TrustedCa {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
             return context;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidInputException("the CA file " + pem + " does not exist: give the PEM file of the CA "
+                    + "certificate(s) the server's HTTPS is signed with");
         } catch (IOException | GeneralSecurityException e) {
             throw new InvalidInputException("the CA file " + pem + " cannot be used: " + e.getMessage());
         }

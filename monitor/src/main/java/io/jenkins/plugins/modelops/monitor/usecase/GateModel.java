@@ -1,5 +1,7 @@
 package io.jenkins.plugins.modelops.monitor.usecase;
 
+import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.deploy.DeploymentTarget;
 import io.jenkins.plugins.modelops.monitor.gate.Decision;
@@ -29,7 +31,7 @@ public final class GateModel {
             return switch (text.toLowerCase(Locale.ROOT)) {
                 case "rollback" -> ROLLBACK;
                 case "none" -> NONE;
-                default -> throw new io.jenkins.plugins.modelops.InvalidInputException("--on-fail '" + text
+                default -> throw new InvalidInputException(Parameter.ON_FAIL, Parameter.ON_FAIL.ref() + " '" + text
                         + "' is not rollback or none");
             };
         }
@@ -45,7 +47,7 @@ public final class GateModel {
                     return value;
                 }
             }
-            throw new io.jenkins.plugins.modelops.InvalidInputException("--on-inconclusive '" + text
+            throw new InvalidInputException(Parameter.ON_INCONCLUSIVE, Parameter.ON_INCONCLUSIVE.ref() + " '" + text
                     + "' is not fail, unstable or pass");
         }
     }

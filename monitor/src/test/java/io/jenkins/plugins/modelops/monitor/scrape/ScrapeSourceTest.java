@@ -277,8 +277,8 @@ class ScrapeSourceTest {
     @Test
     void alertsNeedPrometheus() {
         String expected = "'alerts==0' needs Prometheus: alerts are its rule evaluation, which the servers' /metrics "
-                + "do not have; give a Prometheus URL with --prometheus, or gate on the signals themselves (accuracy, "
-                + "mae, rmse, latencyP50|P95|P99, errorRate, requestRate)";
+                + "do not have; give a Prometheus URL with prometheusUrl:, or gate on the signals themselves "
+                + "(accuracy, mae, rmse, latencyP50|P95|P99, latency, errorRate, requestRate)";
         assertThatThrownBy(() -> ScrapeSource.check(List.of(Condition.parse("accuracy>=0.9"),
                 Condition.parse("alerts==0")))).isInstanceOf(InvalidInputException.class).hasMessage(expected);
         try (ScrapeSource source = scrape(List.of(URI.create("http://127.0.0.1:9")))) {
@@ -291,10 +291,10 @@ class ScrapeSourceTest {
     @Test
     void configurationMistakesAreSaid() {
         assertThatThrownBy(() -> ScrapeConfig.of(List.of(), Duration.ofMinutes(5))).hasMessage("the embedded gate "
-                + "needs the servers to read: give each replica's URL with --endpoint (e.g. http://127.0.0.1:8080, "
-                + "whose /metrics is read), or a Prometheus URL with --prometheus");
+                + "needs the servers to read: give each replica's URL with endpoint: (e.g. http://127.0.0.1:8080, "
+                + "whose /metrics is read), or a Prometheus URL with prometheusUrl:");
         assertThatThrownBy(() -> ScrapeConfig.of(List.of(URI.create("ftp://host/x")), Duration.ofMinutes(5)))
-                .isInstanceOf(InvalidInputException.class).hasMessage("--endpoint 'ftp://host/x' is not a model "
+                .isInstanceOf(InvalidInputException.class).hasMessage("endpoint: 'ftp://host/x' is not a model "
                         + "server's URL: give http(s)://HOST:PORT (its /metrics is read) or the full URL of the "
                         + "metrics, e.g. http://127.0.0.1:8080 or http://10.0.0.7:9090/metrics");
         assertThatThrownBy(() -> ScrapeConfig.of(List.of(URI.create("http://h:1")), Duration.ofMinutes(5))

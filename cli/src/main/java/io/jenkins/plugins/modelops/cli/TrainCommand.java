@@ -9,6 +9,7 @@ import io.jenkins.plugins.modelops.data.MissingPolicy;
 import io.jenkins.plugins.modelops.data.Task;
 import io.jenkins.plugins.modelops.train.Algorithm;
 import io.jenkins.plugins.modelops.train.Hyperparameters;
+import io.jenkins.plugins.modelops.monitor.lifecycle.PushgatewayStatus;
 import io.jenkins.plugins.modelops.usecase.TrainModel;
 import io.jenkins.plugins.modelops.train.TrainingConfig;
 import picocli.CommandLine.Command;
@@ -95,6 +96,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print a machine-readable summary on stdout")
     boolean json;
 
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "the model's name in its lifecycle status (default: the --out directory's name, as the server names it)")
+    String name;
+
+    @Option(names = "--pushgateway", paramLabel = "URL",
+            description = "push the lifecycle status (training, trained or training_failed) to this Prometheus "
+                    + "Pushgateway (or set MODELOPS_PUSHGATEWAY); unreachable: a warning")
+    String pushgateway;
+
     @Override
     public Integer call() throws Exception {
         DataSpec dataSpec = DataSpec.of(label).withFeatures(features).withExclude(exclude).withCategorical(categorical)
@@ -107,8 +117,8 @@ final class TrainCommand implements Callable<Integer> {
                 .withFolds(folds)
                 .withSeed(seed);
         Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
-        TrainModel.Outcome outcome = TrainModel.run(
-                new TrainModel.Request(config, out, Optional.ofNullable(baseline), requirements), progress);
+        TrainModel.Outcome outcome = TrainModel.run(new TrainModel.Request(config, out, Optional.ofNullable(baseline),
+                requirements, name, PushgatewayStatus.configured(pushgateway, System.getenv())), progress);
         BundleManifest manifest = outcome.bundle().manifest();
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();

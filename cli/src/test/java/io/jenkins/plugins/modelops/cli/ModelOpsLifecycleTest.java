@@ -125,7 +125,7 @@ class ModelOpsLifecycleTest {
 
     @Test
     void anUnreachablePushgatewayIsAWarningAndTheTrainingSucceeds() throws Exception {
-        int port = PushgatewayServer.freePort();
+        int port = PushgatewayServer.unusedPort();
         Run trained = run(new StringWriter(), train("http://127.0.0.1:" + port, "species"));
         assertThat(trained.code()).as(trained.err()).isZero();
         assertThat(trained.err()).contains("WARNING: could not push the status training of model iris none to the "

@@ -59,7 +59,7 @@ class PushgatewayStatusTest {
 
     @Test
     void anUnreachablePushgatewayIsAWarningThatNamesNoCredentials() throws Exception {
-        String url = "http://pusher:s3cret-password@127.0.0.1:" + PushgatewayServer.freePort();
+        String url = "http://pusher:s3cret-password@127.0.0.1:" + PushgatewayServer.unusedPort();
         PushgatewayStatus.of(url).report("iris", ModelStatus.NO_VERSION, ModelStatus.TRAINING, null, progress);
         assertThat(messages).singleElement().asString().startsWith("WARNING: could not push the status training of "
                 + "model iris none to the Pushgateway at http://127.0.0.1:").contains("Connection refused",

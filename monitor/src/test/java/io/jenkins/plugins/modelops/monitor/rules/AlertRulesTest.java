@@ -31,6 +31,15 @@ class AlertRulesTest {
                 Duration.ofMinutes(5), Duration.ofMinutes(5), null, null, 20);
     }
 
+    /** The group's rules pass promtool's unit test of {@code tests} (evaluated every minute). */
+    private void passesPromtoolTest(AlertRules.Request request, String tests) throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), RuleFiles.ruleFile(AlertRules.generate(request)));
+        Files.writeString(dir.resolve("test.yml"), "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n" + tests);
+        Promtool.Run test = Promtool.run(dir, "test", "rules", "test.yml");
+        assertThat(test.exitCode()).as(test.output()).isZero();
+        assertThat(test.output()).contains("SUCCESS");
+    }
+
     @Test
     void everyGroupPassesPromtool() throws Exception {
         for (AlertRules.Request request : List.of(request("accuracy>=0.9", "latencyP99<=50ms"),
@@ -76,12 +85,7 @@ class AlertRulesTest {
     @Test
     void theAccuracyAlertFiresAndResolvesOnSeries() throws Exception {
         // One minute per step: 60 correct a minute for 10 minutes, then half wrong for 20, then right again.
-        Files.writeString(dir.resolve("rules.yml"), RuleFiles.ruleFile(AlertRules.generate(
-                request("accuracy>=0.9"))));
-        Files.writeString(dir.resolve("test.yml"), """
-                rule_files: [rules.yml]
-                evaluation_interval: 1m
-                tests:
+        passesPromtoolTest(request("accuracy>=0.9"), """
                   - interval: 1m
                     input_series:
                       - series: 'modelops_feedback_total{model="iris",version="v1",outcome="correct",source="probe"}'
@@ -105,19 +109,12 @@ class AlertRulesTest {
                         alertname: ModelAccuracyLow
                         exp_alerts: []
                 """);
-        Promtool.Run test = Promtool.run(dir, "test", "rules", "test.yml");
-        assertThat(test.exitCode()).as(test.output()).isZero();
-        assertThat(test.output()).contains("SUCCESS");
     }
 
     @Test
     void theDegradedAlertFiresWhileTheServerSaysDegradedWithItsCauseAndResolves() throws Exception {
         // The server's own series (job iris) beside the Pushgateway's (job modelops) that says running.
-        Files.writeString(dir.resolve("rules.yml"), RuleFiles.ruleFile(AlertRules.generate(request("accuracy>=0.9"))));
-        Files.writeString(dir.resolve("test.yml"), """
-                rule_files: [rules.yml]
-                evaluation_interval: 1m
-                tests:
+        passesPromtoolTest(request("accuracy>=0.9"), """
                   - interval: 1m
                     input_series:
                       - series: 'modelops_model_status{model="iris",version="v1",status="degraded",job="iris",instance="a:8080"}'
@@ -147,22 +144,15 @@ class AlertRulesTest {
                         alertname: ModelDegraded
                         exp_alerts: []
                 """);
-        Promtool.Run test = Promtool.run(dir, "test", "rules", "test.yml");
-        assertThat(test.exitCode()).as(test.output()).isZero();
-        assertThat(test.output()).contains("SUCCESS");
     }
 
     @Test
     void theTrainingAlertsFireOnPushedStatusAndARollbackOnlyWhileItIsTheModelsLatestNews() throws Exception {
         // Pushed series: a run training since 0 (limit 1h), a failed run, a rollback of v2 that a deployment of v3
         // at 30m makes old news.
-        Files.writeString(dir.resolve("rules.yml"), RuleFiles.ruleFile(AlertRules.generate(new AlertRules.Request(
+        passesPromtoolTest(new AlertRules.Request(
                 "iris", null, List.of(), Duration.ofMinutes(1), Duration.ofMinutes(5), null, null, 20,
-                Duration.ofHours(1)))));
-        Files.writeString(dir.resolve("test.yml"), """
-                rule_files: [rules.yml]
-                evaluation_interval: 1m
-                tests:
+                Duration.ofHours(1)), """
                   - interval: 1m
                     input_series:
                       - series: 'modelops_model_status{model="iris",version="none",status="training",job="modelops"}'
@@ -205,9 +195,6 @@ class AlertRulesTest {
                               status: training
                               runbook_url: 'https://github.com/jenkinsci/modelops-plugin/blob/main/docs/runbook.md#model-training-too-long'
                 """);
-        Promtool.Run test = Promtool.run(dir, "test", "rules", "test.yml");
-        assertThat(test.exitCode()).as(test.output()).isZero();
-        assertThat(test.output()).contains("SUCCESS");
     }
 
     @Test

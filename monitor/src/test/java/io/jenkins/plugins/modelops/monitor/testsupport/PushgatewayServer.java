@@ -1,55 +1,38 @@
 package io.jenkins.plugins.modelops.monitor.testsupport;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A real Prometheus Pushgateway (Debian's {@code prometheus-pushgateway}; {@code scripts/install-deps.sh --test}) on
- * a free 127.0.0.1 port, its persistence file in a temporary folder. Ready when started; stopped and removed by
+ * a free 127.0.0.1 port, its persistence file in its temporary folder. Ready when started; stopped and removed by
  * {@link #close}.
  */
-public final class PushgatewayServer implements AutoCloseable {
+public final class PushgatewayServer extends LocalServer<PushgatewayServer> {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final Path dir;
-    private final int port;
-    private final Process process;
-
-    private PushgatewayServer(Path dir, int port, Process process) {
-        this.dir = dir;
-        this.port = port;
-        this.process = process;
+    private PushgatewayServer() throws IOException {
+        super("pushgateway");
     }
 
     public static PushgatewayServer start() throws Exception {
-        String binary = Stream.of("/usr/bin/prometheus-pushgateway", "/usr/local/bin/prometheus-pushgateway",
-                        "/usr/local/bin/pushgateway").filter(p -> Files.isExecutable(Path.of(p))).findFirst()
-                .orElseThrow(() -> new IllegalStateException("prometheus-pushgateway is not installed; run "
-                        + "scripts/install-deps.sh --test (Debian package prometheus-pushgateway)"));
-        Path dir = Files.createTempDirectory("modelops-pushgateway");
-        int port = freePort();
-        Process process = new ProcessBuilder(binary, "--web.listen-address=127.0.0.1:" + port,
-                "--persistence.file=" + dir.resolve("pushgateway.data"), "--persistence.interval=1s")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("pushgateway.log").toFile()).start();
-        PushgatewayServer server = new PushgatewayServer(dir, port, process);
-        server.awaitReady(Duration.ofSeconds(30));
-        return server;
+        PushgatewayServer server = new PushgatewayServer();
+        server.launch(List.of(binary("prometheus-pushgateway", "prometheus-pushgateway",
+                        "/usr/bin/prometheus-pushgateway", "/usr/local/bin/prometheus-pushgateway"),
+                "--web.listen-address=127.0.0.1:" + server.port,
+                "--persistence.file=" + server.dir.resolve("pushgateway.data"), "--persistence.interval=1s"));
+        return server.awaitReady(Duration.ofSeconds(30));
     }
 
+    @Override
     public URI url() {
         return URI.create("http://127.0.0.1:" + port);
     }
@@ -66,7 +49,7 @@ public final class PushgatewayServer implements AutoCloseable {
     }
 
     /**
-     * The series of {@code family} whose labels include every one of {@code labels} ({@code status="training"}), as
+     * The series of {@code family} whose line holds every one of {@code labels} ({@code status="training"}), as
      * exposition lines; a line holds its labels sorted by name, as the Pushgateway writes them.
      */
     public List<String> series(String family, String... labels) throws IOException, InterruptedException {
@@ -79,49 +62,8 @@ public final class PushgatewayServer implements AutoCloseable {
         return lines;
     }
 
-    public String log() throws IOException {
-        return Files.readString(dir.resolve("pushgateway.log"));
-    }
-
-    private void awaitReady(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus-pushgateway exited: " + log());
-            }
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(url().resolve("/-/ready")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("prometheus-pushgateway not ready after " + timeout + ": " + log());
-    }
-
-    @Override
-    public void close() throws IOException {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
     /** A port nothing listens on (for an unreachable Pushgateway). */
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    public static int unusedPort() throws IOException {
+        return freePort();
     }
 }

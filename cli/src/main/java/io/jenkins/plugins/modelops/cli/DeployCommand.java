@@ -9,10 +9,10 @@ import io.jenkins.plugins.modelops.deploy.kube.DeploySpec;
 import io.jenkins.plugins.modelops.deploy.kube.KubeDeploy;
 import io.jenkins.plugins.modelops.deploy.kube.KubeOutcome;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
-import io.jenkins.plugins.modelops.monitor.lifecycle.PushgatewayStatus;
 import io.jenkins.plugins.modelops.status.StatusReporter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -51,10 +51,9 @@ final class DeployCommand implements Callable<Integer> {
                     + " behind the same Service (locally: a second server on its own port); then promote or abort")
     String strategy;
 
-    @Option(names = "--pushgateway", paramLabel = "URL",
-            description = "with --local: push the lifecycle status (deploying, then running or rolled_back) to this "
-                    + "Prometheus Pushgateway (or set MODELOPS_PUSHGATEWAY); unreachable: a warning")
-    String pushgateway;
+    /** With --local (the deployModel step also on Kubernetes): deploying, then running or rolled_back. */
+    @Mixin
+    PushgatewayOptions pushgateway = new PushgatewayOptions();
 
     @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "%nLocal (no cluster):%n")
     LocalDeployOptions local;
@@ -127,7 +126,7 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
-        StatusReporter status = PushgatewayStatus.configured(pushgateway, System.getenv());
+        StatusReporter status = pushgateway.reporter();
         if (local != null && local.local) {
             if (kube != null) {
                 throw new ParameterException(spec.commandLine(), "--local deploys on this machine: leave out the "

@@ -9,10 +9,10 @@ import io.jenkins.plugins.modelops.data.MissingPolicy;
 import io.jenkins.plugins.modelops.data.Task;
 import io.jenkins.plugins.modelops.train.Algorithm;
 import io.jenkins.plugins.modelops.train.Hyperparameters;
-import io.jenkins.plugins.modelops.monitor.lifecycle.PushgatewayStatus;
 import io.jenkins.plugins.modelops.usecase.TrainModel;
 import io.jenkins.plugins.modelops.train.TrainingConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -100,10 +100,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "the model's name in its lifecycle status (default: the --out directory's name, as the server names it)")
     String name;
 
-    @Option(names = "--pushgateway", paramLabel = "URL",
-            description = "push the lifecycle status (training, trained or training_failed) to this Prometheus "
-                    + "Pushgateway (or set MODELOPS_PUSHGATEWAY); unreachable: a warning")
-    String pushgateway;
+    @Mixin
+    PushgatewayOptions pushgateway = new PushgatewayOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -118,7 +116,7 @@ final class TrainCommand implements Callable<Integer> {
                 .withSeed(seed);
         Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
         TrainModel.Outcome outcome = TrainModel.run(new TrainModel.Request(config, out, Optional.ofNullable(baseline),
-                requirements, name, PushgatewayStatus.configured(pushgateway, System.getenv())), progress);
+                requirements, name, pushgateway.reporter()), progress);
         BundleManifest manifest = outcome.bundle().manifest();
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();

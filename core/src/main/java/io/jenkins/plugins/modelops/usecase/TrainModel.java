@@ -11,14 +11,13 @@ import io.jenkins.plugins.modelops.gate.Blessing;
 import io.jenkins.plugins.modelops.gate.CheckResult;
 import io.jenkins.plugins.modelops.gate.Requirement;
 import io.jenkins.plugins.modelops.metrics.Metric;
-import io.jenkins.plugins.modelops.train.ModelTraining;
-import io.jenkins.plugins.modelops.train.TrainedModel;
-import io.jenkins.plugins.modelops.train.TrainingConfig;
-
 import io.jenkins.plugins.modelops.status.ModelNames;
 import io.jenkins.plugins.modelops.status.ModelStatus;
 import io.jenkins.plugins.modelops.status.StatusEvent;
 import io.jenkins.plugins.modelops.status.StatusReporter;
+import io.jenkins.plugins.modelops.train.ModelTraining;
+import io.jenkins.plugins.modelops.train.TrainedModel;
+import io.jenkins.plugins.modelops.train.TrainingConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,8 +111,9 @@ public final class TrainModel {
         return outcome;
     }
 
+    /** The failure in words, parameters spelled as the step does (a status outlives the run's caller). */
     private static String cause(Throwable e) {
-        String message = e instanceof InvalidInputException invalid ? invalid.getMessage() : e.getMessage();
+        String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +57,12 @@ class ModelOpsLifecycleTest {
                 dir.resolve("iris").toString(), "--pushgateway", pushgateway};
     }
 
+    private Run deploy(String bundle, int port, PushgatewayServer gateway) {
+        return run(new StringWriter(), "deploy", "--local", "--bundle", dir.resolve(bundle).toString(), "--name", "iris",
+                "--state-dir", dir.resolve("state").toString(), "--timeout", "2m", "--port", Integer.toString(port),
+                "--pushgateway", gateway.url().toString());
+    }
+
     @Test
     void aTrainingRunIsTrainingWhileItTrainsThenTrainedThenRunningAfterALocalDeploy() throws Exception {
         try (PushgatewayServer gateway = PushgatewayServer.start()) {
@@ -77,7 +85,7 @@ class ModelOpsLifecycleTest {
             assertThat(trained.code()).as(trained.err()).isZero();
             assertThat(whileTraining).singleElement().asString().contains("status=\"training\"", "version=\"none\"");
 
-            String version = trained.out().replaceAll("(?s)^model ([0-9a-f]{12}) .*", "$1");
+            String version = version(trained);
             assertThat(version).matches("[0-9a-f]{12}");
             assertThat(gateway.series(STATUS, "model=\"iris\"", " 1")).singleElement().asString()
                     .contains("status=\"trained\"", "version=\"" + version + "\"");
@@ -86,15 +94,39 @@ class ModelOpsLifecycleTest {
                     .endsWith(" 150");
             assertThat(gateway.series("modelops_training_test_metric", "metric=\"accuracy\"")).hasSize(1);
 
-            Run deployed = run(new StringWriter(), "deploy", "--local", "--bundle", dir.resolve("iris").toString(),
-                    "--name", "iris", "--state-dir", dir.resolve("state").toString(), "--timeout", "2m",
-                    "--pushgateway", gateway.url().toString());
+            Run deployed = deploy("iris", 0, gateway);
             assertThat(deployed.code()).as(deployed.err()).isZero();
             assertThat(gateway.series(STATUS, "model=\"iris\"", " 1")).singleElement().asString()
                     .contains("status=\"running\"", "version=\"" + version + "\"");
             assertThat(gateway.series("modelops_training_rows", "model=\"iris\"")).as("kept beside the status")
                     .hasSize(1);
         }
+    }
+
+    @Test
+    void aRevisionThatIsUndoneIsRolledBackWithItsReasonAndThePreviousVersionRunsAgain() throws Exception {
+        try (PushgatewayServer gateway = PushgatewayServer.start()) {
+            String first = version(run(new StringWriter(), "train", "--data", LiveModel.iris().toString(), "--label",
+                    "species", "--seed", "1", "--out", dir.resolve("iris").toString()));
+            String second = version(run(new StringWriter(), "train", "--data", LiveModel.iris().toString(), "--label",
+                    "species", "--seed", "2", "--out", dir.resolve("iris-2").toString()));
+            assertThat(second).isNotEqualTo(first);
+            assertThat(deploy("iris", 0, gateway).code()).isZero();
+            try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                Run undone = deploy("iris-2", taken.getLocalPort(), gateway);
+                assertThat(undone.code()).as(undone.err()).isEqualTo(ModelOps.REJECTED);
+            }
+            assertThat(gateway.series(STATUS, "model=\"iris\"", " 1")).hasSize(2)
+                    .anySatisfy(l -> assertThat(l).contains("status=\"rolled_back\"", "version=\"" + second + "\""))
+                    .anySatisfy(l -> assertThat(l).contains("status=\"running\"", "version=\"" + first + "\""));
+            assertThat(gateway.series("modelops_model_status_cause", "version=\"" + second + "\"")).singleElement()
+                    .asString().contains("status=\"rolled_back\"", "the server exited during start-up");
+        }
+    }
+
+    private static String version(Run trained) {
+        assertThat(trained.code()).as(trained.err()).isZero();
+        return trained.out().replaceAll("(?s)^model ([0-9a-f]{12}) .*", "$1");
     }
 
     @Test

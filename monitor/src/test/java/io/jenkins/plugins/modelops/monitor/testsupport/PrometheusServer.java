@@ -50,8 +50,8 @@ public final class PrometheusServer extends LocalServer<PrometheusServer> {
         StringBuilder config = new StringBuilder(String.join("\n",
                 "global:", "  scrape_interval: 1s", "  evaluation_interval: 1s",
                 "rule_files: ['" + server.rulesDir() + "/*.yml']", "scrape_configs:", "  - job_name: modelops",
-                "    honor_labels: " + honorLabels, "    static_configs:", "      - targets: [" + String.join(", ", targets.stream()
-                        .map(t -> "'" + t + "'").toList()) + "]", ""));
+                "    honor_labels: " + honorLabels, "    static_configs:", "      - targets: ["
+                        + String.join(", ", targets.stream().map(t -> "'" + t + "'").toList()) + "]", ""));
         if (alertmanager != null) {
             config.append(String.join("\n", "alerting:", "  alertmanagers:", "    - static_configs:",
                     "        - targets: ['" + alertmanager.getAuthority() + "']", ""));

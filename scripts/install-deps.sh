@@ -82,6 +82,7 @@ command -v unzip >/dev/null 2>&1 || packages+=(unzip)
 if [[ ${1:-} == --test ]]; then
   { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || packages+=(prometheus)
   { command -v prometheus-alertmanager && command -v amtool; } >/dev/null 2>&1 || packages+=(prometheus-alertmanager)
+  command -v prometheus-pushgateway >/dev/null 2>&1 || packages+=(prometheus-pushgateway)
   command -v docker-registry >/dev/null 2>&1 || packages+=(docker-registry)
   command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
   { command -v debootstrap || [[ -x /usr/sbin/debootstrap ]]; } >/dev/null 2>&1 || packages+=(debootstrap)

@@ -21,7 +21,9 @@ public enum Parameter {
     ENDPOINT, RATE, DURATION, TOKEN_FILE, SERVER_CA,
     // monitorModel's alert routes (Alertmanager's side)
     EMAIL, WEBHOOK, SLACK, SMTP_SMARTHOST, SMTP_FROM, SMTP_AUTH_USERNAME, SMTP_AUTH_PASSWORD_FILE, SMTP_REQUIRE_TLS,
-    SEVERITY, HEALTH_URL, GROUP_WAIT, GROUP_INTERVAL, REPEAT_INTERVAL, FORMAT;
+    SEVERITY, HEALTH_URL, GROUP_WAIT, GROUP_INTERVAL, REPEAT_INTERVAL, FORMAT,
+    // the lifecycle status that trainModel and deployModel push
+    PUSHGATEWAY, TRAINING_LIMIT;
 
     /** Marks a reference in a message; a control character that no file name or value in a message holds. */
     static final char MARK = '\u001F';

@@ -9,8 +9,10 @@ import io.jenkins.plugins.modelops.deploy.kube.DeploySpec;
 import io.jenkins.plugins.modelops.deploy.kube.KubeDeploy;
 import io.jenkins.plugins.modelops.deploy.kube.KubeOutcome;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
+import io.jenkins.plugins.modelops.status.StatusReporter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -48,6 +50,10 @@ final class DeployCommand implements Callable<Integer> {
             description = "rolling (default) replaces the pods in place; canary starts <name>-canary next to them"
                     + " behind the same Service (locally: a second server on its own port); then promote or abort")
     String strategy;
+
+    /** With --local (the deployModel step also on Kubernetes): deploying, then running or rolled_back. */
+    @Mixin
+    PushgatewayOptions pushgateway = new PushgatewayOptions();
 
     @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "%nLocal (no cluster):%n")
     LocalDeployOptions local;
@@ -120,6 +126,7 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
+        StatusReporter status = pushgateway.reporter();
         if (local != null && local.local) {
             if (kube != null) {
                 throw new ParameterException(spec.commandLine(), "--local deploys on this machine: leave out the "
@@ -131,7 +138,7 @@ final class DeployCommand implements Callable<Integer> {
             return LocalTarget.deploy(local, local.bundle, name, local.port,
                     local.docker ? new LocalDeploy.Docker(local.baseImage, null) : null,
                     DeploySpec.Strategy.parse(strategy) == DeploySpec.Strategy.CANARY,
-                    DeploySpec.parseTimeout(timeout), spec.commandLine().getOut(), progress);
+                    DeploySpec.parseTimeout(timeout), status, spec.commandLine().getOut(), progress);
         }
         if (local != null) {
             throw new ParameterException(spec.commandLine(), "--bundle, --port, --state-dir, --docker and --base-image go with --local");
@@ -157,6 +164,12 @@ final class DeployCommand implements Callable<Integer> {
         } else if (k.canaryReplicas != null) {
             throw new InvalidInputException(Parameter.CANARY_REPLICAS, Parameter.CANARY_REPLICAS.ref()
                     + " only applies with " + Parameter.STRATEGY.ref() + " canary");
+        }
+        if (status != StatusReporter.NONE && !k.dryRun) {
+            // An image names no model version, and the server's version label is the bundle's: deployModel, which
+            // builds the image from the bundle, reports it.
+            progress.warn(Parameter.PUSHGATEWAY.ref() + ": the lifecycle status is pushed for --local deployments"
+                    + " (and by the deployModel step); an --image deployment does not know its model's version");
         }
         if (k.dryRun) {
             spec.commandLine().getOut().print(KubeDeploy.render(deploy));

@@ -4,6 +4,7 @@ import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
+import io.jenkins.plugins.modelops.status.StatusReporter;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -35,14 +36,14 @@ final class LocalTarget {
 
     /** @param docker {@code --docker}: containers on a local engine; null for processes (or the deployment's runtime) */
     static int deploy(Options options, Path bundle, String name, int port, LocalDeploy.Docker docker, boolean canary,
-                      Duration timeout, PrintWriter out, Progress progress) {
+                      Duration timeout, StatusReporter status, PrintWriter out, Progress progress) {
         if (bundle == null) {
             throw new InvalidInputException(Parameter.MODEL, "--local needs " + Parameter.MODEL.ref()
                     + " DIR: the model bundle to serve (modelops train --out)");
         }
         LocalDeploy.Outcome outcome = LocalDeploy.run(new LocalDeploy.Request(bundle, name, port, options.stateDir(),
-                canary ? LocalDeploy.Strategy.CANARY : LocalDeploy.Strategy.ROLLING, timeout).withDocker(docker),
-                progress);
+                canary ? LocalDeploy.Strategy.CANARY : LocalDeploy.Strategy.ROLLING, timeout).withDocker(docker)
+                .withStatus(status), progress);
         return report(outcome, out, progress);
     }
 

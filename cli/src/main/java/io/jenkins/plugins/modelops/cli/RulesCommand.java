@@ -65,6 +65,10 @@ final class RulesCommand implements Callable<Integer> {
             description = "the rate window of the recording rules (default 5m)")
     String window;
 
+    @Option(names = "--training-limit", paramLabel = "DURATION", defaultValue = "2h",
+            description = "how long a training run may report 'training' before ModelTrainingTooLong fires (default 2h)")
+    String trainingLimit;
+
     @Option(names = "--job", paramLabel = "JOB", description = "the Prometheus job scraping the servers (default: --name)")
     String job;
 
@@ -110,7 +114,8 @@ final class RulesCommand implements Callable<Integer> {
         Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
         RuleGroup group = AlertRules.generate(new AlertRules.Request(name, namespace,
                 gate.stream().map(Condition::parse).toList(), Durations.parse(forDuration, Parameter.FOR),
-                Durations.parse(window, Parameter.WINDOW), job, runbookUrl, minSamples));
+                Durations.parse(window, Parameter.WINDOW), job, runbookUrl, minSamples,
+                Durations.parse(trainingLimit, Parameter.TRAINING_LIMIT)));
         boolean crd = switch (format) {
             case "file" -> false;
             case "crd" -> true;

@@ -12,6 +12,7 @@ import io.jenkins.plugins.modelops.train.Hyperparameters;
 import io.jenkins.plugins.modelops.usecase.TrainModel;
 import io.jenkins.plugins.modelops.train.TrainingConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,6 +96,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print a machine-readable summary on stdout")
     boolean json;
 
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "the model's name in its lifecycle status (default: the --out directory's name, as the server names it)")
+    String name;
+
+    @Mixin
+    PushgatewayOptions pushgateway = new PushgatewayOptions();
+
     @Override
     public Integer call() throws Exception {
         DataSpec dataSpec = DataSpec.of(label).withFeatures(features).withExclude(exclude).withCategorical(categorical)
@@ -107,8 +115,8 @@ final class TrainCommand implements Callable<Integer> {
                 .withFolds(folds)
                 .withSeed(seed);
         Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
-        TrainModel.Outcome outcome = TrainModel.run(
-                new TrainModel.Request(config, out, Optional.ofNullable(baseline), requirements), progress);
+        TrainModel.Outcome outcome = TrainModel.run(new TrainModel.Request(config, out, Optional.ofNullable(baseline),
+                requirements, name, pushgateway.reporter()), progress);
         BundleManifest manifest = outcome.bundle().manifest();
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();

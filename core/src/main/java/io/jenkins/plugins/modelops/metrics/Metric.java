@@ -58,6 +58,11 @@ public enum Metric {
         return metrics;
     }
 
+    /** The first metric the model has in this order: accuracy, or rmse for a regressor; what a summary shows. */
+    public static Optional<Metric> headline(Metrics metrics) {
+        return Arrays.stream(values()).filter(metrics::has).findFirst();
+    }
+
     public static Optional<Metric> byId(String id) {
         return Arrays.stream(values()).filter(m -> m.id.equals(id)).findFirst();
     }

@@ -11,13 +11,20 @@ import io.jenkins.plugins.modelops.gate.Blessing;
 import io.jenkins.plugins.modelops.gate.CheckResult;
 import io.jenkins.plugins.modelops.gate.Requirement;
 import io.jenkins.plugins.modelops.metrics.Metric;
+import io.jenkins.plugins.modelops.status.ModelNames;
+import io.jenkins.plugins.modelops.status.ModelStatus;
+import io.jenkins.plugins.modelops.status.StatusEvent;
+import io.jenkins.plugins.modelops.status.StatusReporter;
 import io.jenkins.plugins.modelops.train.ModelTraining;
 import io.jenkins.plugins.modelops.train.TrainedModel;
 import io.jenkins.plugins.modelops.train.TrainingConfig;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The {@code trainModel} step and {@code modelops train}: train, evaluate, gate and write a bundle. Every input is
@@ -29,11 +36,34 @@ public final class TrainModel {
     /**
      * @param baseline an earlier bundle whose metrics {@code baseline} in requirements refers to
      * @param requirements offline gate expressions; empty means no blessing is claimed
+     * @param name the model's name in its lifecycle status; null for the {@code out} directory's name, as the
+     *             server names it
+     * @param status where the run's lifecycle status goes ({@code training}, then {@code trained} or {@code
+     *               training_failed}); {@link StatusReporter#NONE} for nowhere
      */
-    public record Request(TrainingConfig config, Path out, Optional<Path> baseline, List<String> requirements) {
+    public record Request(TrainingConfig config, Path out, Optional<Path> baseline, List<String> requirements,
+                          String name, StatusReporter status) {
+
+        private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
         public Request {
             requirements = List.copyOf(requirements);
+            status = status == null ? StatusReporter.NONE : status;
+            if (name != null && !NAME.matcher(name).matches()) {
+                throw new InvalidInputException(Parameter.NAME, Parameter.NAME.ref() + " '" + name + "' is not a "
+                        + "model name: use letters, digits, '.', '_' or '-', starting with a letter or digit, at most "
+                        + "63 characters");
+            }
+        }
+
+        /** A run that reports its status nowhere. */
+        public Request(TrainingConfig config, Path out, Optional<Path> baseline, List<String> requirements) {
+            this(config, out, baseline, requirements, null, StatusReporter.NONE);
+        }
+
+        /** The name the status goes under: {@code name}, else the output directory's. */
+        public String modelName() {
+            return name != null ? name : ModelNames.of(out);
         }
     }
 
@@ -49,7 +79,45 @@ public final class TrainModel {
     private TrainModel() {
     }
 
+    /**
+     * Trains as {@link #train} does, reporting {@code training} first, then {@code trained} under the model's version
+     * or, when the run fails for any reason, {@code training_failed} under {@link ModelStatus#NO_VERSION} with the
+     * failure's message as the cause (the failure is rethrown as it was).
+     */
     public static Outcome run(Request request, Progress progress) {
+        String model = request.modelName();
+        StatusReporter status = request.status();
+        Instant start = Instant.now();
+        // The version is the model's id, unknown until it is trained: the run is "none" until then.
+        status.report(new StatusEvent(model, ModelStatus.NO_VERSION, ModelStatus.TRAINING, start, null, null),
+                progress);
+        Outcome outcome;
+        try {
+            outcome = train(request, progress);
+        } catch (RuntimeException | Error e) {
+            status.report(new StatusEvent(model, ModelStatus.NO_VERSION, ModelStatus.TRAINING_FAILED, Instant.now(),
+                    cause(e), null), progress);
+            throw e;
+        }
+        ModelBundle bundle = outcome.bundle();
+        Instant end = Instant.now();
+        Optional<Metric> headline = Metric.headline(bundle.metrics());
+        StatusEvent.Training facts = new StatusEvent.Training(Duration.between(start, end),
+                bundle.manifest().data().rows(), headline.map(Metric::id).orElse(null),
+                headline.map(bundle.metrics()::get).orElse(Double.NaN));
+        status.report(new StatusEvent(model, bundle.manifest().shortId(), ModelStatus.TRAINED, end, null, facts),
+                progress);
+        status.remove(model, ModelStatus.NO_VERSION, progress);
+        return outcome;
+    }
+
+    /** The failure in words, parameters spelled as the step does (a status outlives the run's caller). */
+    private static String cause(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static Outcome train(Request request, Progress progress) {
         List<Requirement> requirements = request.requirements().stream().map(Requirement::parse).toList();
         Optional<Blessing.Baseline> baseline = request.baseline().map(TrainModel::baseline);
         BundleWriter.checkTarget(request.out());

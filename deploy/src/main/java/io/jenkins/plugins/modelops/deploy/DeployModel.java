@@ -10,6 +10,8 @@ import io.jenkins.plugins.modelops.deploy.image.Target;
 import io.jenkins.plugins.modelops.deploy.kube.DeploySpec;
 import io.jenkins.plugins.modelops.deploy.kube.KubeDeploy;
 import io.jenkins.plugins.modelops.deploy.kube.KubeOutcome;
+import io.jenkins.plugins.modelops.status.ModelStatus;
+import io.jenkins.plugins.modelops.status.StatusReporter;
 
 /**
  * The {@code deployModel} step on Kubernetes, the whole path in three calls: build the server image around the
@@ -23,9 +25,15 @@ public final class DeployModel {
      * @param image   how to build and where to push; the target must be a registry the cluster pulls from
      * @param rollout the Kubernetes side; its image is replaced by the pushed reference ({@code repo@sha256:...})
      */
-    public record Request(BuildImage.Request image, DeploySpec rollout) {
+    public record Request(BuildImage.Request image, DeploySpec rollout, StatusReporter status) {
+
+        /** A deployment that reports its lifecycle status nowhere. */
+        public Request(BuildImage.Request image, DeploySpec rollout) {
+            this(image, rollout, StatusReporter.NONE);
+        }
 
         public Request {
+            status = status == null ? StatusReporter.NONE : status;
             if (!(image.target() instanceof Target.Registry)) {
                 throw new InvalidInputException(Parameter.IMAGE, "a cluster pulls its image from a registry: "
                         + Parameter.IMAGE.ref() + " must name one (a tarball or a local Docker engine is for "
@@ -46,12 +54,28 @@ public final class DeployModel {
     private DeployModel() {
     }
 
+    /**
+     * Reports {@code deploying} under the bundle's version, then {@code running}, or {@code rolled_back} with the
+     * reason when the rollout was undone or failed on the way (the image build included).
+     */
     public static Outcome run(Request request, KubernetesClient client, Progress progress) {
-        String modelId = ModelBundle.open(request.image().bundle()).manifest().modelId();
-        BuildImage.Outcome built = BuildImage.run(request.image(), progress);
-        DeploySpec pinned = request.rollout().withImage(built.reference())
-                .withProvenance(modelId, built.digest(), request.image().buildUrl().orElse(null));
-        KubeOutcome rollout = KubeDeploy.run(pinned, client, progress);
-        return new Outcome(built, rollout);
+        ModelBundle bundle = ModelBundle.open(request.image().bundle());
+        String modelId = bundle.manifest().modelId();
+        String name = request.rollout().name();
+        String version = bundle.manifest().shortId();
+        request.status().report(name, version, ModelStatus.DEPLOYING, null, progress);
+        try {
+            BuildImage.Outcome built = BuildImage.run(request.image(), progress);
+            DeploySpec pinned = request.rollout().withImage(built.reference())
+                    .withProvenance(modelId, built.digest(), request.image().buildUrl().orElse(null));
+            KubeOutcome rollout = KubeDeploy.run(pinned, client, progress);
+            request.status().report(name, version, rollout.failed() ? ModelStatus.ROLLED_BACK : ModelStatus.RUNNING,
+                    rollout.reason().orElse(null), progress);
+            return new Outcome(built, rollout);
+        } catch (RuntimeException e) {
+            request.status().report(name, version, ModelStatus.ROLLED_BACK, "the deployment failed: "
+                    + e.getMessage(), progress);
+            throw e;
+        }
     }
 }

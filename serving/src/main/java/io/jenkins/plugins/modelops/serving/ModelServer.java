@@ -72,6 +72,13 @@ public final class ModelServer implements AutoCloseable {
 
         ServingMetrics metrics = new ServingMetrics(name, version, manifest.modelId(), manifest.algorithm(), manifest.task(),
                 config.track());
+        ModelHealth health = ModelHealth.of(bundle, config.statusWindow(), config.statusMinFeedback());
+        metrics.watch(health);
+        log.info("status_checks", "modelops_model_status: degraded on kernel mismatches" + (health.threshold() == null
+                ? " (the blessing holds no accuracy, mae or rmse threshold to check feedback against)"
+                : " and on feedback breaking " + health.threshold().metric().id() + " " + health.threshold().operator()
+                + " " + health.threshold().value()) + " over " + config.statusWindow().toSeconds() + " s, at least "
+                + config.statusMinFeedback() + " feedback", "window_s", config.statusWindow().toSeconds());
         InferenceApi api = new InferenceApi(config, bundle, metrics, log);
 
         QueuedThreadPool pool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()));

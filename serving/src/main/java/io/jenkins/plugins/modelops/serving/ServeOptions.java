@@ -106,6 +106,15 @@ public final class ServeOptions {
             description = "stable or canary: which pods of a deployment these are, the 'track' label of modelops_model_info (default stable)")
     String track;
 
+    @Option(names = "--status-window", defaultValue = "300", paramLabel = "SECONDS",
+            description = "window of feedback held to the bundle's blessing threshold, and of kernel mismatches, for "
+                    + "modelops_model_status running/degraded (default 300)")
+    String statusWindow;
+
+    @Option(names = "--status-min-feedback", defaultValue = "20", paramLabel = "N",
+            description = "feedback in the window before it can make the model degraded (default 20)")
+    int statusMinFeedback;
+
     /** The variable that holds the prediction id key itself. */
     public static final String ID_KEY_VARIABLE = "MODELOPS_ID_KEY";
 
@@ -124,7 +133,7 @@ public final class ServeOptions {
                 environment), openFeedback,
                 secret("--id-key-file", idKeyFile, ID_KEY_VARIABLE, environment), duration("--read-timeout", readTimeout),
                 maxConcurrentRequests, adminPort == null ? -1 : adminPort, maxRows,
-                kernelCheckRate, track);
+                kernelCheckRate, track, duration("--status-window", statusWindow), statusMinFeedback);
     }
 
     /** A secret from its file flag or its variable; both at once is a mistake worth stopping for. */

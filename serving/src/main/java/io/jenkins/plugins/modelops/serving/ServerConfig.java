@@ -29,13 +29,34 @@ import java.time.Duration;
  * @param kernelCheckRate share of served rows a compiled kernel is checked on against its reference (0: none)
  * @param track {@code stable} or {@code canary}: which pods of a deployment these are, the {@code track} label of
  *        {@code modelops_model_info}
+ * @param statusWindow the window over which feedback is held to the blessing's threshold, and a kernel mismatch
+ *        keeps the model {@code degraded} in {@code modelops_model_status}
+ * @param statusMinFeedback feedback in the window before it can make the model {@code degraded}
  */
 public record ServerConfig(Path bundle, String host, int port, String name, String version, Path tlsCert,
                            Path tlsKey, Duration shutdownGrace, long maxBodyBytes, boolean strict,
                            int feedbackCacheSize, Duration feedbackTtl, double requestLogSample,
                            boolean noopEndpoint, int maxThreads, Secret feedbackToken, boolean openFeedback,
                            Secret idKey, Duration readTimeout, int maxConcurrentRequests, int adminPort,
-                           int maxRows, double kernelCheckRate, String track) {
+                           int maxRows, double kernelCheckRate, String track, Duration statusWindow,
+                           int statusMinFeedback) {
+
+    /** The defaults of {@code --status-window} and {@code --status-min-feedback}, as the alert rules' window and minimum. */
+    public static final Duration DEFAULT_STATUS_WINDOW = Duration.ofMinutes(5);
+    public static final int DEFAULT_STATUS_MIN_FEEDBACK = 20;
+
+    /** A configuration with the default status checks. */
+    public ServerConfig(Path bundle, String host, int port, String name, String version, Path tlsCert,
+                        Path tlsKey, Duration shutdownGrace, long maxBodyBytes, boolean strict,
+                        int feedbackCacheSize, Duration feedbackTtl, double requestLogSample,
+                        boolean noopEndpoint, int maxThreads, Secret feedbackToken, boolean openFeedback,
+                        Secret idKey, Duration readTimeout, int maxConcurrentRequests, int adminPort,
+                        int maxRows, double kernelCheckRate, String track) {
+        this(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes, strict, feedbackCacheSize,
+                feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken, openFeedback, idKey, readTimeout,
+                maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track, DEFAULT_STATUS_WINDOW,
+                DEFAULT_STATUS_MIN_FEEDBACK);
+    }
 
     /** The values of {@code --track}. */
     public static final java.util.List<String> TRACKS = java.util.List.of(ServingContract.TRACK_STABLE,
@@ -90,6 +111,12 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
         if (maxThreads < 4) {
             throw new InvalidInputException("--max-threads must be at least 4: " + maxThreads);
         }
+        if (statusWindow == null || statusWindow.toMillis() < 1000) {
+            throw new InvalidInputException("--status-window must be at least 1 second: " + statusWindow);
+        }
+        if (statusMinFeedback < 1) {
+            throw new InvalidInputException("--status-min-feedback must be at least 1: " + statusMinFeedback);
+        }
         if (track == null || !TRACKS.contains(track)) {
             throw new InvalidInputException("--track " + (track == null ? "is missing" : "'" + track + "' is not a track")
                     + ": use " + String.join(" or ", TRACKS) + " (the pods of a canary rollout beside the stable ones)");
@@ -100,73 +127,81 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
     public static ServerConfig of(Path bundle) {
         return new ServerConfig(bundle, "127.0.0.1", 8080, null, null, null, null, Duration.ofSeconds(30),
                 8L << 20, false, 100_000, Duration.ofMinutes(10), 0, false, 200, null, false, null,
-                Duration.ofSeconds(10), 64, -1, 0, 0.001, ServingContract.TRACK_STABLE);
+                Duration.ofSeconds(10), 64, -1, 0, 0.001, ServingContract.TRACK_STABLE, DEFAULT_STATUS_WINDOW,
+                DEFAULT_STATUS_MIN_FEEDBACK);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(bundle, host, newPort, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track, statusWindow, statusMinFeedback);
     }
 
     public ServerConfig withStrict(boolean newStrict) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 newStrict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track, statusWindow, statusMinFeedback);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
         return new ServerConfig(bundle, host, port, name, version, cert, key, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track, statusWindow, statusMinFeedback);
     }
 
     public ServerConfig withLimits(long newMaxBodyBytes, int newFeedbackCacheSize, Duration newFeedbackTtl) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, newMaxBodyBytes,
                 strict, newFeedbackCacheSize, newFeedbackTtl, requestLogSample, noopEndpoint, maxThreads,
-                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
+                feedbackToken, openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track, statusWindow, statusMinFeedback);
     }
 
     public ServerConfig withFeedbackAccess(Secret token, boolean open) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, token, open, idKey,
-                readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
+                readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track, statusWindow, statusMinFeedback);
     }
 
     public ServerConfig withIdKey(Secret key) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, key, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
+                openFeedback, key, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track, statusWindow, statusMinFeedback);
     }
 
     public ServerConfig withHostileClientLimits(Duration newReadTimeout, int newMaxConcurrentRequests, int newAdminPort) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, idKey, newReadTimeout, newMaxConcurrentRequests, newAdminPort, maxRows, kernelCheckRate, track);
+                openFeedback, idKey, newReadTimeout, newMaxConcurrentRequests, newAdminPort, maxRows, kernelCheckRate, track, statusWindow, statusMinFeedback);
     }
 
     public ServerConfig withMaxRows(int rows) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, rows, kernelCheckRate, track);
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, rows, kernelCheckRate, track, statusWindow, statusMinFeedback);
     }
 
     public ServerConfig withKernelCheckRate(double rate) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, rate, track);
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, rate, track, statusWindow, statusMinFeedback);
     }
 
     public ServerConfig withRequestLogSample(double rate) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, rate, noopEndpoint, maxThreads, feedbackToken, openFeedback,
-                idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track);
+                idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track, statusWindow, statusMinFeedback);
     }
 
     public ServerConfig withTrack(String newTrack) {
         return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
                 strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
-                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, newTrack);
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, newTrack, statusWindow, statusMinFeedback);
+    }
+
+    public ServerConfig withStatusChecks(Duration window, int minFeedback) {
+        return new ServerConfig(bundle, host, port, name, version, tlsCert, tlsKey, shutdownGrace, maxBodyBytes,
+                strict, feedbackCacheSize, feedbackTtl, requestLogSample, noopEndpoint, maxThreads, feedbackToken,
+                openFeedback, idKey, readTimeout, maxConcurrentRequests, adminPort, maxRows, kernelCheckRate, track,
+                window, minFeedback);
     }
 
     /** Heap per row of a request's answer that the default row limit budgets: request tree, rows, response. */
@@ -186,12 +221,6 @@ public record ServerConfig(Path bundle, String host, int port, String name, Stri
 
     /** The served name: {@code --name}, else the bundle directory's name made URL- and label-safe. */
     public String modelName() {
-        if (name != null) {
-            return name;
-        }
-        String dir = bundle.toAbsolutePath().normalize().getFileName() == null ? "model"
-                : bundle.toAbsolutePath().normalize().getFileName().toString();
-        String safe = dir.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
-        return safe.isEmpty() ? "model" : safe.substring(0, Math.min(63, safe.length()));
+        return name != null ? name : io.jenkins.plugins.modelops.status.ModelNames.of(bundle);
     }
 }

@@ -3,6 +3,9 @@ package io.jenkins.plugins.modelops.serving;
 import io.jenkins.plugins.modelops.metrics.ServingContract;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.jenkins.plugins.modelops.status.ModelStatus;
+import io.jenkins.plugins.modelops.status.StatusContract;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -78,6 +81,10 @@ public final class ServingMetrics {
     private String kernel = "loading";
     private final CounterDataPoint kernelChecks;
     private final CounterDataPoint kernelMismatches;
+    private final GaugeDataPoint[] statusPoints = new GaugeDataPoint[ModelStatus.values().length];
+    private final Gauge statusCause;
+    private String[] causeLabels;
+    private volatile ModelHealth health;
     private final ConcurrentMap<String, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CounterDataPoint> predictionPoints = new ConcurrentHashMap<>();
 
@@ -137,6 +144,18 @@ public final class ServingMetrics {
         kernelMismatches = Counter.builder().name(ServingContract.KERNEL_MISMATCHES)
                 .help("Checked rows on which the compiled kernel disagreed with the reference (the reference then predicts)")
                 .labelNames(MODEL, VERSION).register(registry).labelValues(model, version);
+        Gauge status = Gauge.builder().name(StatusContract.MODEL_STATUS)
+                .help("The model's lifecycle status as this server sees it: running, or degraded while its own checks "
+                        + "fail (feedback against the blessing's threshold, kernel mismatches); 1 for the current state")
+                .labelNames(MODEL, VERSION, StatusContract.STATUS).register(registry);
+        for (ModelStatus s : ModelStatus.values()) {
+            statusPoints[s.ordinal()] = status.labelValues(model, version, s.label());
+        }
+        statusCause = Gauge.builder().name(StatusContract.MODEL_STATUS_CAUSE)
+                .help("Why the model is degraded, in the cause label (1), or no cause (0)")
+                .labelNames(MODEL, VERSION, StatusContract.STATUS, StatusContract.CAUSE).register(registry);
+        health = new ModelHealth(null, java.time.Duration.ofMinutes(5), 20, System::currentTimeMillis);
+        status();
         // Heap, non-heap, buffer pools, GC, threads, classes, process RSS and CPU: the model's memory use.
         JvmMetrics.builder().register(registry);
     }
@@ -152,7 +171,28 @@ public final class ServingMetrics {
         kernelChecks.inc();
         if (mismatch) {
             kernelMismatches.inc();
+            health.kernelMismatch();
         }
+    }
+
+    /** The checks behind {@code modelops_model_status} (by default: kernel mismatches only, over 5 minutes). */
+    void watch(ModelHealth modelHealth) {
+        this.health = modelHealth;
+    }
+
+    /** Sets the status series from the health's verdict, as of now; a scrape calls it first. */
+    synchronized ModelHealth.Verdict status() {
+        ModelHealth.Verdict verdict = health.verdict();
+        for (ModelStatus s : ModelStatus.values()) {
+            statusPoints[s.ordinal()].set(s == verdict.status() ? 1 : 0);
+        }
+        String[] labels = {model, version, verdict.status().label(), StatusContract.causeLabel(verdict.cause())};
+        if (causeLabels != null && !java.util.Arrays.equals(causeLabels, labels)) {
+            statusCause.remove(causeLabels);
+        }
+        causeLabels = labels;
+        statusCause.labelValues(labels).set(verdict.cause() == null ? 0 : 1);
+        return verdict;
     }
 
     public void request(String protocol, int code) {
@@ -170,15 +210,18 @@ public final class ServingMetrics {
 
     public void feedback(boolean isCorrect, FeedbackSource source) {
         (isCorrect ? correct : incorrect)[source.ordinal()].inc();
+        health.feedback(isCorrect);
     }
 
     public void feedback(double error, FeedbackSource source) {
         absError[source.ordinal()].observe(Math.abs(error));
         squaredError[source.ordinal()].inc(error * error);
+        health.feedback(error);
     }
 
     /** The exposition for a scrape, in the format the Accept header asks for (OpenMetrics for Prometheus). */
     public Exposition scrape(String accept) throws IOException {
+        status();
         ExpositionFormatWriter writer = formats.findWriter(accept);
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         writer.write(out, registry.scrape());

@@ -46,7 +46,8 @@ class ServeOptionsTest {
             Map.entry("MODELOPS_OPEN_FEEDBACK", "true"), Map.entry("MODELOPS_ID_KEY_FILE", TOKEN_FILE.toString()),
             Map.entry("MODELOPS_READ_TIMEOUT", "3"), Map.entry("MODELOPS_MAX_CONCURRENT_REQUESTS", "8"),
             Map.entry("MODELOPS_ADMIN_PORT", "9090"), Map.entry("MODELOPS_MAX_ROWS", "500"),
-            Map.entry("MODELOPS_KERNEL_CHECK_RATE", "0.5"), Map.entry("MODELOPS_TRACK", "canary"));
+            Map.entry("MODELOPS_KERNEL_CHECK_RATE", "0.5"), Map.entry("MODELOPS_TRACK", "canary"),
+            Map.entry("MODELOPS_STATUS_WINDOW", "120"), Map.entry("MODELOPS_STATUS_MIN_FEEDBACK", "50"));
 
     private static ServeOptions parse(Map<String, String> environment, String... args) {
         ModelServer.Main main = new ModelServer.Main();
@@ -70,7 +71,8 @@ class ServeOptionsTest {
         assertThat(config).isEqualTo(new ServerConfig(Path.of("/models/iris"), "0.0.0.0", 9000, "flowers", "v7",
                 Path.of("/tls/cert.pem"), Path.of("/tls/key.pem"), Duration.ofSeconds(5), 1024, true, 10,
                 Duration.ofSeconds(60), 0.5, true, 16, Secret.of("test", "token-from-a-file-0123456789"), true,
-                Secret.of("test", "token-from-a-file-0123456789"), Duration.ofSeconds(3), 8, 9090, 500, 0.5, "canary"));
+                Secret.of("test", "token-from-a-file-0123456789"), Duration.ofSeconds(3), 8, 9090, 500, 0.5, "canary",
+                Duration.ofMinutes(2), 50));
     }
 
     @Test

@@ -85,12 +85,8 @@ final class ImageContents {
 
     /** The first test-set metric the bundle has, in {@link Metric}'s order: accuracy, or rmse for a regressor. */
     static Optional<String> headlineMetric(ModelBundle bundle) {
-        for (Metric metric : Metric.values()) {
-            if (bundle.metrics().has(metric)) {
-                return Optional.of(metric.id() + "=" + Numbers.fixed(bundle.metrics().get(metric), 4));
-            }
-        }
-        return Optional.empty();
+        return Metric.headline(bundle.metrics())
+                .map(metric -> metric.id() + "=" + Numbers.fixed(bundle.metrics().get(metric), 4));
     }
 
     /** Every regular file of the bundle, sorted, so the layer's entry order depends on names only. */

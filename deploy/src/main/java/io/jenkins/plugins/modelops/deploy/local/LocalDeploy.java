@@ -5,6 +5,8 @@ import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.bundle.ModelBundle;
+import io.jenkins.plugins.modelops.status.ModelStatus;
+import io.jenkins.plugins.modelops.status.StatusReporter;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,18 +43,24 @@ public final class LocalDeploy {
      * @param stateDir where deployments live ({@link #defaultStateDir()})
      */
     public record Request(Path bundle, String name, int port, Path stateDir, Strategy strategy, Duration timeout,
-                          Docker docker) {
+                          Docker docker, StatusReporter status) {
 
         /** A request for the process runtime (or whichever runtime an existing deployment has). */
         public Request(Path bundle, String name, int port, Path stateDir, Strategy strategy, Duration timeout) {
-            this(bundle, name, port, stateDir, strategy, timeout, null);
+            this(bundle, name, port, stateDir, strategy, timeout, null, StatusReporter.NONE);
         }
 
         public Request withDocker(Docker docker) {
-            return new Request(bundle, name, port, stateDir, strategy, timeout, docker);
+            return new Request(bundle, name, port, stateDir, strategy, timeout, docker, status);
+        }
+
+        /** Where the lifecycle status goes: {@code deploying}, then {@code running} or {@code rolled_back}. */
+        public Request withStatus(StatusReporter reporter) {
+            return new Request(bundle, name, port, stateDir, strategy, timeout, docker, reporter);
         }
 
         public Request {
+            status = status == null ? StatusReporter.NONE : status;
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new InvalidInputException(Parameter.NAME, Parameter.NAME.ref() + " '" + name + "' is not a "
                         + "DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or "
@@ -98,8 +106,38 @@ public final class LocalDeploy {
                 : Path.of(System.getProperty("user.home"), ".modelops", "local");
     }
 
+    /**
+     * Deploys, reporting {@code deploying} under the bundle's version, then {@code running}, or {@code rolled_back}
+     * with the reason when the new revision was undone (a failed first deployment and a failure on the way
+     * included: the new version does not serve); after a rollback the revision serving again is {@code running}.
+     */
     public static Outcome run(Request request, Progress progress) {
         ModelBundle bundle = openBundle(request.bundle());
+        String version = bundle.manifest().shortId();
+        StatusReporter status = request.status();
+        status.report(request.name(), version, ModelStatus.DEPLOYING, null, progress);
+        Outcome outcome;
+        try {
+            outcome = deploy(request, bundle, progress);
+        } catch (RuntimeException e) {
+            status.report(request.name(), version, ModelStatus.ROLLED_BACK, "the deployment failed: "
+                    + e.getMessage(), progress);
+            throw e;
+        }
+        if (outcome.result() == Result.ROLLED_OUT) {
+            status.report(request.name(), version, ModelStatus.RUNNING, null, progress);
+        } else {
+            status.report(request.name(), version, ModelStatus.ROLLED_BACK, outcome.reason(), progress);
+            String serving = outcome.modelId() == null ? null : outcome.modelId().substring(0,
+                    Math.min(12, outcome.modelId().length()));
+            if (outcome.result() == Result.ROLLED_BACK && serving != null && !serving.equals(version)) {
+                status.report(request.name(), serving, ModelStatus.RUNNING, null, progress);
+            }
+        }
+        return outcome;
+    }
+
+    private static Outcome deploy(Request request, ModelBundle bundle, Progress progress) {
         try (LocalDeployments.Locked deployment = LocalDeployments.lock(request.stateDir(), request.name())) {
             Optional<LocalState> current = deployment.state();
             if (request.strategy() == Strategy.CANARY) {

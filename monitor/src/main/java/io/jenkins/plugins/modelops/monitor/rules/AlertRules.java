@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * A deployment's rule group on the server's metric contract: recording rules for every signal the gate reads
  * ({@code level:metric:operations}), then alerts for each fixed-threshold gate condition (accuracy or error, latency,
- * error ratio, request rate), and three that hold for every model: no traffic, the target down, kernel mismatches.
+ * error ratio, request rate), and three that hold for every model: no traffic, the target down, kernel mismatches,
+ * and the lifecycle alerts ({@link LifecycleAlerts}: training failed or too long, degraded, rolled back).
  * Every alert waits {@code for} before firing and says, in words, which model, its status, since when and why.
  */
 public final class AlertRules {
@@ -34,11 +35,25 @@ public final class AlertRules {
      * @param minSamples labelled predictions in the window before an accuracy or error alert may fire
      */
     public record Request(String name, String namespace, List<Condition> conditions, Duration forDuration,
-                          Duration window, String job, String runbookUrl, int minSamples) {
+                          Duration window, String job, String runbookUrl, int minSamples, Duration trainingLimit) {
 
         public static final String DEFAULT_RUNBOOK = "https://github.com/jenkinsci/modelops-plugin/blob/main/docs/runbook.md";
+        /** How long a training run may report {@code training} before ModelTrainingTooLong fires. */
+        public static final Duration DEFAULT_TRAINING_LIMIT = Duration.ofHours(2);
+
+        /** A request with the default training limit. */
+        public Request(String name, String namespace, List<Condition> conditions, Duration forDuration,
+                       Duration window, String job, String runbookUrl, int minSamples) {
+            this(name, namespace, conditions, forDuration, window, job, runbookUrl, minSamples,
+                    DEFAULT_TRAINING_LIMIT);
+        }
 
         public Request {
+            trainingLimit = trainingLimit == null ? DEFAULT_TRAINING_LIMIT : trainingLimit;
+            if (trainingLimit.toMillis() < 1000 || trainingLimit.toMillis() % 1000 != 0) {
+                throw new InvalidInputException("the training limit must be a whole number of seconds, at least 1s: "
+                        + trainingLimit);
+            }
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new InvalidInputException(Parameter.NAME, Parameter.NAME.ref() + " '" + name + "' is not a "
                         + "DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or "
@@ -92,6 +107,7 @@ public final class AlertRules {
             rules.add(thresholdAlert(request, condition, matchers, window, text));
         }
         rules.addAll(text.standing(matchers));
+        rules.addAll(new LifecycleAlerts(request, text, matchers).rules());
         return new RuleGroup(io.jenkins.plugins.modelops.deploy.kube.PrometheusRules.groupName(request.name()), rules);
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
 final class AlertText {
 
     /** The evaluation time, rendered by Prometheus' template engine (it has no "now" of its own). */
-    private static final String NOW = "{{ with query \"time()\" }}{{ . | first | value | humanizeTimestamp }}{{ end }}";
+    static final String NOW = "{{ with query \"time()\" }}{{ . | first | value | humanizeTimestamp }}{{ end }}";
     private static final String MODEL = "{{ $labels.model }}";
     private static final String VERSION = "{{ $labels.version }}";
 
@@ -104,12 +104,12 @@ final class AlertText {
                                 + "Tribuo. Report it with the model bundle.")));
     }
 
-    private Map<String, String> annotations(String alert, String status, String summary, String description) {
+    Map<String, String> annotations(String alert, String status, String summary, String description) {
         return AlertRules.ordered("summary", summary, "description", description, "status", status,
                 "runbook_url", request.runbookUrl() + "#" + anchor(alert));
     }
 
-    private String namespace() {
+    String namespace() {
         return request.namespace() == null || request.namespace().isBlank() ? ""
                 : ", namespace " + request.namespace();
     }

@@ -31,6 +31,15 @@ class AlertRulesTest {
                 Duration.ofMinutes(5), Duration.ofMinutes(5), null, null, 20);
     }
 
+    /** The group's rules pass promtool's unit test of {@code tests} (evaluated every minute). */
+    private void passesPromtoolTest(AlertRules.Request request, String tests) throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), RuleFiles.ruleFile(AlertRules.generate(request)));
+        Files.writeString(dir.resolve("test.yml"), "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n" + tests);
+        Promtool.Run test = Promtool.run(dir, "test", "rules", "test.yml");
+        assertThat(test.exitCode()).as(test.output()).isZero();
+        assertThat(test.output()).contains("SUCCESS");
+    }
+
     @Test
     void everyGroupPassesPromtool() throws Exception {
         for (AlertRules.Request request : List.of(request("accuracy>=0.9", "latencyP99<=50ms"),
@@ -50,7 +59,8 @@ class AlertRulesTest {
         assertThat(group.name()).isEqualTo("modelops-iris");
         assertThat(group.alerts()).extracting(Rule::alert).containsExactly("ModelAccuracyLow",
                 "ModelLatencyP99High", "ModelErrorRateHigh", "ModelNoTraffic", "ModelTargetDown",
-                "ModelKernelMismatch");
+                "ModelKernelMismatch", "ModelTrainingFailed", "ModelTrainingTooLong", "ModelDegraded",
+                "ModelRolledBack");
         for (Rule alert : group.alerts()) {
             assertThat(alert.forDuration()).as(alert.alert()).isEqualTo("5m");
             assertThat(alert.labels()).as(alert.alert()).containsEntry("model", "iris").containsEntry("namespace", "ml")
@@ -75,12 +85,7 @@ class AlertRulesTest {
     @Test
     void theAccuracyAlertFiresAndResolvesOnSeries() throws Exception {
         // One minute per step: 60 correct a minute for 10 minutes, then half wrong for 20, then right again.
-        Files.writeString(dir.resolve("rules.yml"), RuleFiles.ruleFile(AlertRules.generate(
-                request("accuracy>=0.9"))));
-        Files.writeString(dir.resolve("test.yml"), """
-                rule_files: [rules.yml]
-                evaluation_interval: 1m
-                tests:
+        passesPromtoolTest(request("accuracy>=0.9"), """
                   - interval: 1m
                     input_series:
                       - series: 'modelops_feedback_total{model="iris",version="v1",outcome="correct",source="probe"}'
@@ -104,9 +109,92 @@ class AlertRulesTest {
                         alertname: ModelAccuracyLow
                         exp_alerts: []
                 """);
-        Promtool.Run test = Promtool.run(dir, "test", "rules", "test.yml");
-        assertThat(test.exitCode()).as(test.output()).isZero();
-        assertThat(test.output()).contains("SUCCESS");
+    }
+
+    @Test
+    void theDegradedAlertFiresWhileTheServerSaysDegradedWithItsCauseAndResolves() throws Exception {
+        // The server's own series (job iris) beside the Pushgateway's (job modelops) that says running.
+        passesPromtoolTest(request("accuracy>=0.9"), """
+                  - interval: 1m
+                    input_series:
+                      - series: 'modelops_model_status{model="iris",version="v1",status="degraded",job="iris",instance="a:8080"}'
+                        values: '0x5 1x10 0x10'
+                      - series: 'modelops_model_status{model="iris",version="v1",status="running",job="iris",instance="a:8080"}'
+                        values: '1x5 0x10 1x10'
+                      - series: 'modelops_model_status{model="iris",version="v1",status="degraded",job="modelops",instance=""}'
+                        values: '0x25'
+                      - series: 'modelops_model_status{model="iris",version="v1",status="running",job="modelops",instance=""}'
+                        values: '1x25'
+                      - series: 'modelops_model_status_cause{model="iris",version="v1",status="degraded",cause="accuracy 0.5000 on 40 feedback in the last 300s breaks the blessing''s accuracy >= 0.9000",job="iris",instance="a:8080"}'
+                        values: '0x5 1x10 0x10'
+                    alert_rule_test:
+                      - eval_time: 4m
+                        alertname: ModelDegraded
+                        exp_alerts: []
+                      - eval_time: 12m
+                        alertname: ModelDegraded
+                        exp_alerts:
+                          - exp_labels: {severity: critical, model: iris, namespace: ml, version: v1}
+                            exp_annotations:
+                              summary: 'iris v1 is degraded'
+                              description: 'Model iris (version v1, namespace ml) is degraded at 1970-01-01 00:12:00 +0000 UTC: accuracy 0.5000 on 40 feedback in the last 300s breaks the blessing''s accuracy >= 0.9000.'
+                              status: degraded
+                              runbook_url: 'https://github.com/jenkinsci/modelops-plugin/blob/main/docs/runbook.md#model-degraded'
+                      - eval_time: 22m
+                        alertname: ModelDegraded
+                        exp_alerts: []
+                """);
+    }
+
+    @Test
+    void theTrainingAlertsFireOnPushedStatusAndARollbackOnlyWhileItIsTheModelsLatestNews() throws Exception {
+        // Pushed series: a run training since 0 (limit 1h), a failed run, a rollback of v2 that a deployment of v3
+        // at 30m makes old news.
+        passesPromtoolTest(new AlertRules.Request(
+                "iris", null, List.of(), Duration.ofMinutes(1), Duration.ofMinutes(5), null, null, 20,
+                Duration.ofHours(1)), """
+                  - interval: 1m
+                    input_series:
+                      - series: 'modelops_model_status{model="iris",version="none",status="training",job="modelops"}'
+                        values: '1x90'
+                      - series: 'modelops_model_status_timestamp_seconds{model="iris",version="none",job="modelops"}'
+                        values: '0x90'
+                      - series: 'modelops_model_status{model="iris",version="v2",status="rolled_back",job="modelops"}'
+                        values: '1x90'
+                      - series: 'modelops_model_status_timestamp_seconds{model="iris",version="v2",job="modelops"}'
+                        values: '60x90'
+                      - series: 'modelops_model_status{model="iris",version="v3",status="running",job="modelops"}'
+                        values: '_x29 1x60'
+                      - series: 'modelops_model_status_timestamp_seconds{model="iris",version="v3",job="modelops"}'
+                        values: '_x29 1800x60'
+                      - series: 'modelops_model_status_cause{model="iris",version="v2",status="rolled_back",cause="not ready within 2m",job="modelops"}'
+                        values: '1x90'
+                    alert_rule_test:
+                      - eval_time: 10m
+                        alertname: ModelRolledBack
+                        exp_alerts:
+                          - exp_labels: {severity: warning, model: iris, version: v2}
+                            exp_annotations:
+                              summary: 'iris v2 was rolled back'
+                              description: 'Model iris (version v2) was rolled back at 1970-01-01 00:01:00 +0000 UTC: not ready within 2m; the previous version serves.'
+                              status: rolled_back
+                              runbook_url: 'https://github.com/jenkinsci/modelops-plugin/blob/main/docs/runbook.md#model-rolled-back'
+                      - eval_time: 40m
+                        alertname: ModelRolledBack
+                        exp_alerts: []
+                      - eval_time: 59m
+                        alertname: ModelTrainingTooLong
+                        exp_alerts: []
+                      - eval_time: 62m
+                        alertname: ModelTrainingTooLong
+                        exp_alerts:
+                          - exp_labels: {severity: warning, model: iris, version: none}
+                            exp_annotations:
+                              summary: 'iris has been training for more than 1h'
+                              description: 'Model iris (version none) has been training since 1970-01-01 00:00:00 +0000 UTC, more than 1h: the run hangs, or died without reporting.'
+                              status: training
+                              runbook_url: 'https://github.com/jenkinsci/modelops-plugin/blob/main/docs/runbook.md#model-training-too-long'
+                """);
     }
 
     @Test

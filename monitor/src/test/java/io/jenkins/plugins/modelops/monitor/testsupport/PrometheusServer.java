@@ -29,6 +29,20 @@ public final class PrometheusServer extends LocalServer<PrometheusServer> {
     /** One that also sends its alerts to {@code alertmanager} (as a deployment's Prometheus does). */
     public static PrometheusServer start(List<String> targets, URI alertmanager, String... extraFlags)
             throws IOException {
+        return start(targets, alertmanager, false, extraFlags);
+    }
+
+    /**
+     * @param honorLabels the targets' own {@code job} and {@code instance} labels win ({@code honor_labels: true}),
+     *                    as a Pushgateway's scrape needs: its series carry the pushing job's
+     */
+    public static PrometheusServer start(List<String> targets, boolean honorLabels, String... extraFlags)
+            throws IOException {
+        return start(targets, null, honorLabels, extraFlags);
+    }
+
+    private static PrometheusServer start(List<String> targets, URI alertmanager, boolean honorLabels,
+                                          String... extraFlags) throws IOException {
         boolean tls = List.of(extraFlags).stream().anyMatch(f -> f.startsWith("--web.config.file"));
         PrometheusServer server = new PrometheusServer(tls ? "https" : "http");
         Path dir = server.dir;
@@ -36,8 +50,8 @@ public final class PrometheusServer extends LocalServer<PrometheusServer> {
         StringBuilder config = new StringBuilder(String.join("\n",
                 "global:", "  scrape_interval: 1s", "  evaluation_interval: 1s",
                 "rule_files: ['" + server.rulesDir() + "/*.yml']", "scrape_configs:", "  - job_name: modelops",
-                "    static_configs:", "      - targets: [" + String.join(", ", targets.stream()
-                        .map(t -> "'" + t + "'").toList()) + "]", ""));
+                "    honor_labels: " + honorLabels, "    static_configs:", "      - targets: ["
+                        + String.join(", ", targets.stream().map(t -> "'" + t + "'").toList()) + "]", ""));
         if (alertmanager != null) {
             config.append(String.join("\n", "alerting:", "  alertmanagers:", "    - static_configs:",
                     "        - targets: ['" + alertmanager.getAuthority() + "']", ""));

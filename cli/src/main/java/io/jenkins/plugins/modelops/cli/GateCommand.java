@@ -154,6 +154,9 @@ final class GateCommand implements Callable<Integer> {
     @Mixin
     LocalTarget.Options local;
 
+    @Mixin
+    PushgatewayOptions pushgateway;
+
     @Option(names = "--namespace", paramLabel = "NS", description = "the deployment's Kubernetes namespace (to act on it)")
     String namespace;
 
@@ -215,8 +218,8 @@ final class GateCommand implements Callable<Integer> {
             }
             MonitorModel.Outcome monitored = MonitorModel.run(new MonitorModel.Request(new GateModel.Request(target,
                     policy, GateModel.OnFail.parse(onFail), GateModel.OnInconclusive.parse(onInconclusive), deployment,
-                    Duration.ofMinutes(5), resume), signals, Optional.empty(), rules, probe), progress,
-                    this::checkpoint);
+                    Duration.ofMinutes(5), resume), signals, Optional.empty(), rules, probe, Optional.empty(),
+                    pushgateway.reporter()), progress, this::checkpoint);
             GateModel.Outcome outcome = monitored.gate();
             if (json) {
                 Map<String, Object> summary = new LinkedHashMap<>();

@@ -4,7 +4,7 @@ import io.jenkins.plugins.modelops.monitor.lifecycle.PushgatewayStatus;
 import io.jenkins.plugins.modelops.status.StatusReporter;
 import picocli.CommandLine.Option;
 
-/** {@code --pushgateway} on train and deploy: where short jobs push their lifecycle status. */
+/** {@code --pushgateway} on train, deploy and gate: where short jobs push their lifecycle status. */
 final class PushgatewayOptions {
 
     @Option(names = "--pushgateway", paramLabel = "URL",

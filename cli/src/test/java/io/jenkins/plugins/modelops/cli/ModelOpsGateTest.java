@@ -6,6 +6,7 @@ import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.bundle.ModelBundle;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
 import io.jenkins.plugins.modelops.monitor.testsupport.PrometheusServer;
+import io.jenkins.plugins.modelops.monitor.testsupport.PushgatewayServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,9 +115,18 @@ class ModelOpsGateTest {
         LocalDeploy.run(new LocalDeploy.Request(bad, "iris", 0, state, LocalDeploy.Strategy.ROLLING,
                 Duration.ofMinutes(2)), Progress.silent());
         String badVersion = ModelBundle.open(bad).manifest().shortId();
-        Run fail = cli("gate", "--name", "iris", "--version", badVersion, "--prometheus", prometheus.url().toString(),
-                "--gate", "accuracy>=0.9", "--window", "30s", "--interval", "5s", "--min-samples", "50", "--local",
-                "--state-dir", state.toString(), "--rules-dir", prometheus.rulesDir().toString());
+        Run fail;
+        try (PushgatewayServer gateway = PushgatewayServer.start()) {
+            fail = cli("gate", "--name", "iris", "--version", badVersion, "--prometheus", prometheus.url().toString(),
+                    "--gate", "accuracy>=0.9", "--window", "30s", "--interval", "5s", "--min-samples", "50",
+                    "--local", "--state-dir", state.toString(), "--rules-dir", prometheus.rulesDir().toString(),
+                    "--pushgateway", gateway.url().toString());
+            // the rolled-back version's lifecycle status, with the gate's reason (the ModelRolledBack alert's cause)
+            assertThat(gateway.series("modelops_model_status", "version=\"" + badVersion + "\"", " 1"))
+                    .singleElement().asString().contains("status=\"rolled_back\"");
+            assertThat(gateway.series("modelops_model_status_cause", "version=\"" + badVersion + "\"", " 1"))
+                    .singleElement().asString().contains("the gate's verdict FAIL: accuracy>=0.9 failed 1 time");
+        }
         assertThat(fail.code()).as(fail.out() + fail.err()).isEqualTo(ModelOps.REJECTED);
         assertThat(fail.out()).startsWith("FAIL iris: accuracy>=0.9 failed 1 time (failure limit 0); last: ");
         assertThat(fail.err()).contains("rollback iris: revision 1 serves again at " + url);

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.deploy.DeploymentTarget;
+import io.jenkins.plugins.modelops.status.ModelStatus;
+import io.jenkins.plugins.modelops.status.StatusReporter;
 import io.jenkins.plugins.modelops.deploy.kube.PrometheusRules;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
 import io.jenkins.plugins.modelops.monitor.alerts.AlertRoutes;
@@ -82,14 +84,15 @@ public final class MonitorModel {
      * @param probe labelled rows to send while the gate runs; its duration is cut to the gate's window
      */
     public record Request(GateModel.Request gate, Signals signals, Optional<RuleGroup> register, Rules rules,
-                          Optional<ProbeTraffic.Request> probe, Optional<Alerting> alerting) {
+                          Optional<ProbeTraffic.Request> probe, Optional<Alerting> alerting, StatusReporter status) {
 
         public Request(GateModel.Request gate, Signals signals, Optional<RuleGroup> register, Rules rules,
                        Optional<ProbeTraffic.Request> probe) {
-            this(gate, signals, register, rules, probe, Optional.empty());
+            this(gate, signals, register, rules, probe, Optional.empty(), StatusReporter.NONE);
         }
 
         public Request {
+            status = status == null ? StatusReporter.NONE : status;
             alerting = alerting == null ? Optional.empty() : alerting;
             register = register == null ? Optional.empty() : register;
             probe = probe == null ? Optional.empty() : probe;
@@ -151,6 +154,9 @@ public final class MonitorModel {
         boolean rolledBack = gate.action().filter(a -> a.done() && (a.verb().equals("rollback")
                 || a.verb().equals("abort"))).isPresent();
         boolean restored = rolledBack && restoreRules(request.gate().target().model(), request.rules(), progress);
+        if (rolledBack) {
+            reportRolledBack(request, gate, progress);
+        }
         return new Outcome(gate, source.describe(), registered, Optional.ofNullable(probed.get()), restored);
     }
 
@@ -219,6 +225,20 @@ public final class MonitorModel {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot put back " + file, e);
         }
+    }
+
+    /** The version the gate judged is {@code rolled_back} (the lifecycle alert says so, with the gate's reason). */
+    private static void reportRolledBack(Request request, GateModel.Outcome gate, Progress progress) {
+        Gate.Target target = request.gate().target();
+        if (target.version().isEmpty()) {
+            if (request.status() != StatusReporter.NONE) {
+                progress.info("The rollback is not reported as rolled_back: the gate was not told the version under "
+                        + "test");
+            }
+            return;
+        }
+        request.status().report(target.model(), target.version().get(), ModelStatus.ROLLED_BACK,
+                "the gate's verdict " + gate.verdict() + ": " + gate.reason(), progress);
     }
 
     /** A failure to put the rules back is said, not thrown: the rollback itself is done and must stand. */

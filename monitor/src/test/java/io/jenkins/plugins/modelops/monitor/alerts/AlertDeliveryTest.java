@@ -5,12 +5,17 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.jenkins.plugins.modelops.Json;
 import io.jenkins.plugins.modelops.Progress;
+import io.jenkins.plugins.modelops.monitor.lifecycle.PushgatewayStatus;
+import io.jenkins.plugins.modelops.monitor.prometheus.PrometheusClient;
+import io.jenkins.plugins.modelops.monitor.prometheus.PrometheusConfig;
 import io.jenkins.plugins.modelops.monitor.rules.AlertRules;
 import io.jenkins.plugins.modelops.monitor.rules.RuleFiles;
 import io.jenkins.plugins.modelops.monitor.signal.Condition;
 import io.jenkins.plugins.modelops.monitor.testsupport.AlertmanagerServer;
 import io.jenkins.plugins.modelops.monitor.testsupport.ModelServers;
 import io.jenkins.plugins.modelops.monitor.testsupport.PrometheusServer;
+import io.jenkins.plugins.modelops.monitor.testsupport.PushgatewayServer;
+import io.jenkins.plugins.modelops.status.ModelStatus;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
@@ -149,6 +154,44 @@ class AlertDeliveryTest {
                 DEADLINE)).as("resolved webhook").isPresent();
         assertThat(slack.await(b -> b.contains(resolvedSubject), DEADLINE)).as("resolved Slack message").isPresent();
         assertThat(alertmanager.log()).doesNotContain(PASSWORD);
+    }
+
+    /**
+     * The seed's other alert: a training run that failed, pushed as {@code training_failed} (version {@code none})
+     * to a real Pushgateway the way {@code modelops train --pushgateway} pushes it, scraped by Prometheus, fired by
+     * the model's rules and routed by Alertmanager to the people's mailbox, cause and all.
+     */
+    @Test
+    void aFailedTrainingRunsAlertArrivesAsAnEmailWithItsCause() throws Exception {
+        GreenMail smtp = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        started.add(smtp::stop);
+        AlertRoute route = new AlertRoute("wine", List.of("ml-team@modelops.test"), List.of(), List.of(),
+                new AlertRoute.Smtp("127.0.0.1:" + smtp.getSmtp().getPort(), "alerts@modelops.test", null, null,
+                        false), Set.of("critical"), null,
+                new AlertRoute.Timing(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1)));
+        Path config = dir.resolve("alertmanager.yml");
+        AlertRoutes.run(new AlertRoutes.Request(route, AlertRoutes.Format.FILE, config, null), Progress.silent());
+        AlertmanagerServer alertmanager = AlertmanagerServer.start(config);
+        started.add(alertmanager);
+        alertmanager.awaitReady(Duration.ofSeconds(30));
+        PushgatewayServer gateway = PushgatewayServer.start();
+        started.add(gateway);
+        PrometheusServer prometheus = PrometheusServer.start(List.of(gateway.target()), alertmanager.url(), true);
+        started.add(prometheus);
+        Files.writeString(prometheus.rulesDir().resolve("wine.yml"), RuleFiles.ruleFile(AlertRules.generate(
+                new AlertRules.Request("wine", null, List.of(), Duration.ZERO, Duration.ofSeconds(5), null, null, 1))));
+        prometheus.awaitReady(Duration.ofSeconds(30));
+        PrometheusClient.connect(PrometheusConfig.of(prometheus.url())).reload();
+
+        PushgatewayStatus.of(gateway.url().toString()).report("wine", ModelStatus.NO_VERSION,
+                ModelStatus.TRAINING_FAILED, "data: winequality-red.csv has no column 'qualty'", Progress.silent());
+
+        String body = text(awaitEmail(smtp, "[FIRING] model wine is training_failed: ModelTrainingFailed",
+                alertmanager));
+        assertThat(body).contains("Model:    wine (version none)", "Status:   training_failed\n",
+                        "data: winequality-red.csv has no column 'qualty'")
+                .containsPattern("Since:    20\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC");
     }
 
     private static MimeMessage awaitEmail(GreenMail smtp, String subject, AlertmanagerServer alertmanager)

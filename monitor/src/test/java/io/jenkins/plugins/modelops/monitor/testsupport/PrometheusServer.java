@@ -41,8 +41,9 @@ public final class PrometheusServer extends LocalServer<PrometheusServer> {
         return start(targets, null, honorLabels, extraFlags);
     }
 
-    private static PrometheusServer start(List<String> targets, URI alertmanager, boolean honorLabels,
-                                          String... extraFlags) throws IOException {
+    /** Scraping a Pushgateway ({@code honorLabels}) and sending its alerts to {@code alertmanager}. */
+    public static PrometheusServer start(List<String> targets, URI alertmanager, boolean honorLabels,
+                                         String... extraFlags) throws IOException {
         boolean tls = List.of(extraFlags).stream().anyMatch(f -> f.startsWith("--web.config.file"));
         PrometheusServer server = new PrometheusServer(tls ? "https" : "http");
         Path dir = server.dir;

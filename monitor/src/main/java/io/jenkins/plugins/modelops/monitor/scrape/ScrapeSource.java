@@ -267,6 +267,45 @@ public final class ScrapeSource implements SignalSource, AutoCloseable {
                 + urls() + ")";
     }
 
+    /**
+     * The gauges named {@code name} (one of {@link io.jenkins.plugins.modelops.monitor.signal.Gauges#ALL}) as each
+     * endpoint's last scrape at or before {@code at} had them, with the endpoint as the {@code instance} label; an
+     * endpoint whose last scrape failed or is stale has none, as a target that is down has no series in Prometheus.
+     */
+    public List<io.jenkins.plugins.modelops.monitor.prometheus.Sample> gauges(String name, Instant at) {
+        List<io.jenkins.plugins.modelops.monitor.prometheus.Sample> samples = new ArrayList<>();
+        for (Endpoint endpoint : endpoints) {
+            List<Scrape> scrapes = endpoint.snapshot();
+            if (problemAt(scrapes, at).isPresent()) {
+                continue;
+            }
+            Scrape last = scrapes.stream().filter(s -> !s.at().isAfter(at)).reduce((a, b) -> b).orElseThrow();
+            last.values().forEach((series, value) -> {
+                if (series.name().equals(name)) {
+                    Map<String, String> labels = new java.util.HashMap<>(series.labels());
+                    labels.put("instance", endpoint.url.getAuthority());
+                    samples.add(new io.jenkins.plugins.modelops.monitor.prometheus.Sample(labels, last.at(), value));
+                }
+            });
+        }
+        return samples;
+    }
+
+    /** Each endpoint that cannot be read now and why ({@code URL: connection refused}); empty when all answer. */
+    public List<String> failures(Instant at) {
+        List<String> failures = new ArrayList<>();
+        for (Endpoint endpoint : endpoints) {
+            problemAt(endpoint.snapshot(), at).ifPresent(problem -> failures.add(endpoint.url + ": " + problem));
+        }
+        return failures;
+    }
+
+    /** The oldest scrape kept of any endpoint: readings before it have nothing to rest on. */
+    public Optional<Instant> oldestScrape() {
+        return endpoints.stream().flatMap(e -> e.snapshot().stream().limit(1)).map(Scrape::at)
+                .min(java.util.Comparator.naturalOrder());
+    }
+
     /** The scrapes kept for one endpoint, oldest first (tests read the real timestamps off them). */
     List<Scrape> scrapes(URI metricsUrl) {
         return endpoints.stream().filter(e -> e.url.equals(metricsUrl)).findFirst().orElseThrow().snapshot();

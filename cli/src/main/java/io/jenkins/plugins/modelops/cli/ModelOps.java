@@ -20,7 +20,7 @@ import java.util.logging.Logger;
         subcommands = {TrainCommand.class, ServeCommand.class, ImageCommand.class, DeployCommand.class,
                 VerbCommands.Promote.class, VerbCommands.Abort.class, VerbCommands.Rollback.class,
                 VerbCommands.Undeploy.class, RulesCommand.class, GateCommand.class, ProbeCommand.class,
-                AlertsCommand.class, CommandLine.HelpCommand.class})
+                AlertsCommand.class, DashboardCommand.class, CommandLine.HelpCommand.class})
 public final class ModelOps {
 
     public static final int OK = 0;

@@ -30,6 +30,14 @@
     return node;
   }
 
+  /** The query behind a figure, folded: a summary the keyboard reaches. */
+  function promql(query) {
+    var details = el('details');
+    details.appendChild(el('summary', null, 'PromQL'));
+    details.appendChild(el('code', null, query));
+    return details;
+  }
+
   function clear(node) {
     while (node.firstChild) {
       node.removeChild(node.firstChild);
@@ -203,10 +211,7 @@
       value.dataset.value = card.value === null || card.value === undefined ? '' : String(card.value);
       c.appendChild(value);
       if (card.query) {
-        var details = el('details');
-        details.appendChild(el('summary', null, 'PromQL'));
-        details.appendChild(el('code', null, card.query));
-        c.appendChild(details);
+        c.appendChild(promql(card.query));
       }
       cards.appendChild(c);
     });
@@ -266,7 +271,8 @@
       + (known.length ? 'latest ' + format(known[known.length - 1][1], chart.unit) : 'no data'));
     instance.setOption({
       animation: false,
-      title: {text: chart.label, left: 8, top: 4, textStyle: {fontSize: 13, color: '#1b1f24'}},
+      title: {text: chart.label, subtext: known.length ? '' : 'no data in this range', left: 8, top: 4,
+        textStyle: {fontSize: 13, color: '#1b1f24'}, subtextStyle: {color: '#4a535e'}},
       grid: {left: 60, right: 14, top: 32, bottom: 26},
       tooltip: {trigger: 'axis', valueFormatter: function (v) {
         return format(v, chart.unit);
@@ -286,7 +292,7 @@
     box.dataset.gate = g.name;
     var state = g.state;
     var heading = el('h3', null, 'Gate ' + g.name + ': ');
-    var verdict = el('span', 'mo-decision mo-verdict', state ? (state.verdict || 'running') : 'unreadable');
+    var verdict = el('span', 'mo-decision mo-verdict', state ? (state.verdict || 'running') : 'no state');
     if (state && state.verdict) {
       verdict.className += ' mo-decision-' + state.verdict;
     }
@@ -330,10 +336,7 @@
           why.appendChild(el('div', 'mo-reason', m.reason));
         }
         if (m.query) {
-          var details = el('details');
-          details.appendChild(el('summary', null, 'PromQL'));
-          details.appendChild(el('code', null, m.query));
-          why.appendChild(details);
+          why.appendChild(promql(m.query));
         }
         row.appendChild(why);
         body.appendChild(row);
@@ -374,14 +377,14 @@
   // ---- the poll ----
   function render(snapshot) {
     lastSnapshot = snapshot;
-    root.classList.remove('mo-stale');
+    modelsBox.classList.remove('mo-stale');
     source.textContent = 'from ' + snapshot.source.description;
     updated.textContent = 'updated ' + time(snapshot.generatedAt);
     var problems = snapshot.problems || [];
     showProblems(snapshot.source.reachable ? (problems.length ? 'Some figures cannot be read' : null)
       : 'Cannot reach ' + snapshot.source.description + ': the figures below are the last ones read', problems);
     if (!snapshot.source.reachable) {
-      root.classList.add('mo-stale');
+      modelsBox.classList.add('mo-stale');
       return; // keep the last figures on screen, marked stale
     }
     var seen = {};
@@ -441,7 +444,7 @@
         root.dataset.polls = String(Number(root.dataset.polls || 0) + 1);
       })
       .catch(function (error) {
-        root.classList.add('mo-stale');
+        modelsBox.classList.add('mo-stale');
         showProblems('The health endpoint does not answer (' + error.message + ')'
           + (lastSnapshot ? ': the figures below are the last ones read' : ''), []);
       })

@@ -3,7 +3,8 @@
 #   scripts/install-deps.sh          # build + run: a JDK 17 or later and libgomp1 (XGBoost's native library needs it)
 #   scripts/install-deps.sh --test   # also what the tests start on 127.0.0.1: prometheus (serving tests), an OCI
 #                                    # registry and a Docker engine (deploy tests), debootstrap (their JRE base image),
-#                                    # prometheus-alertmanager and its amtool (alert routes)
+#                                    # prometheus-alertmanager and its amtool (alert routes), chromium and
+#                                    # chromium-driver (the health page's browser tests, through Selenium)
 # As root it installs directly, otherwise with sudo; a user with neither is told the command to have run as root.
 set -euo pipefail
 
@@ -86,6 +87,8 @@ if [[ ${1:-} == --test ]]; then
   command -v docker-registry >/dev/null 2>&1 || packages+=(docker-registry)
   command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
   { command -v debootstrap || [[ -x /usr/sbin/debootstrap ]]; } >/dev/null 2>&1 || packages+=(debootstrap)
+  command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
 fi
 [[ -n $jdk_missing ]] && echo "JDK: $jdk_missing." >&2
 if [[ -z $jdk_missing ]] && ((${#packages[@]} == 0)); then

@@ -60,6 +60,11 @@ final class DashboardCommand implements Callable<Integer> {
             description = "a gate's state file (modelops gate --state-file) to show as a timeline, under MODEL; repeatable")
     List<String> gateStates = new ArrayList<>();
 
+    @Option(names = "--bundle", paramLabel = "DIR",
+            description = "a model bundle (modelops train --out): the model it holds shows its card and data hash; "
+                    + "repeatable")
+    List<Path> bundles = new ArrayList<>();
+
     @Option(names = "--rate-window", paramLabel = "DURATION", defaultValue = "1m",
             description = "the window rates and quantiles are computed over (default 1m)")
     String rateWindow;
@@ -74,7 +79,8 @@ final class DashboardCommand implements Callable<Integer> {
             throw new InvalidInputException("--port " + port + " is not a TCP port (0-65535; 0 picks a free one)");
         }
         InetAddress address = address(bind);
-        HealthRequest request = HealthRequest.of(Durations.parse(rateWindow, Parameter.WINDOW), gateFiles());
+        HealthRequest request = HealthRequest.of(Durations.parse(rateWindow, Parameter.WINDOW), gateFiles())
+                .withBundles(bundles());
         Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
@@ -144,6 +150,16 @@ final class DashboardCommand implements Callable<Integer> {
             files.add(new HealthRequest.GateFile(model, file));
         }
         return files;
+    }
+
+    private List<Path> bundles() {
+        for (Path dir : bundles) {
+            if (!Files.isRegularFile(dir.resolve(io.jenkins.plugins.modelops.bundle.ModelBundle.MANIFEST))) {
+                throw new InvalidInputException("--bundle " + dir + " is not a model bundle (no bundle.json): give "
+                        + "the directory modelops train --out wrote");
+            }
+        }
+        return bundles;
     }
 
     /** An IP address (or localhost), never a name to look up: a typo must not wait for DNS. */

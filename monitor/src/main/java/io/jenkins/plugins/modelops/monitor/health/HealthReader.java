@@ -5,8 +5,9 @@ import io.jenkins.plugins.modelops.monitor.prometheus.FiringAlert;
 import io.jenkins.plugins.modelops.monitor.prometheus.PrometheusClient;
 import io.jenkins.plugins.modelops.monitor.prometheus.Sample;
 import io.jenkins.plugins.modelops.monitor.scrape.ScrapeSource;
-import io.jenkins.plugins.modelops.monitor.signal.Gauges;
 import io.jenkins.plugins.modelops.monitor.signal.Signal;
+import io.jenkins.plugins.modelops.status.ModelStatus;
+import io.jenkins.plugins.modelops.status.StatusContract;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +29,9 @@ import java.util.function.Supplier;
 public final class HealthReader implements AutoCloseable {
 
     /** When several states are reported for one version (server and Pushgateway), the most telling wins. */
-    private static final List<String> PRECEDENCE = List.of("rolled_back", "degraded", "training_failed", "running",
-            "deploying", "trained", "training");
+    private static final List<String> PRECEDENCE = java.util.stream.Stream.of(ModelStatus.ROLLED_BACK,
+            ModelStatus.DEGRADED, ModelStatus.TRAINING_FAILED, ModelStatus.RUNNING, ModelStatus.DEPLOYING,
+            ModelStatus.TRAINED, ModelStatus.TRAINING).map(ModelStatus::label).toList();
 
     private final Readings readings;
 
@@ -59,8 +61,9 @@ public final class HealthReader implements AutoCloseable {
             return new HealthSnapshot(now.toString(), source(false), range, List.copyOf(problems), List.of(), gates,
                     request.mailbox());
         }
-        List<Sample> statuses = attempt(() -> readings.gauges(Gauges.STATUS, now), problems, List.of());
-        List<Sample> causes = attempt(() -> readings.gauges(Gauges.STATUS_CAUSE, now), problems, List.of());
+        List<Sample> statuses = attempt(() -> readings.gauges(StatusContract.MODEL_STATUS, now), problems, List.of());
+        List<Sample> causes = attempt(() -> readings.gauges(StatusContract.MODEL_STATUS_CAUSE, now), problems,
+                List.of());
         problems.addAll(attempt(() -> readings.problems(now), problems, List.of()));
 
         Map<List<String>, List<Sample>> served = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
@@ -78,6 +81,7 @@ public final class HealthReader implements AutoCloseable {
                     request.stepSeconds()), problems, Map.of()));
         }
         List<FiringAlert> alerts = attempt(readings::alerts, problems, List.of());
+        List<ModelCards.Card> bundles = ModelCards.read(request.bundles(), problems);
 
         List<HealthSnapshot.ModelHealth> models = new ArrayList<>();
         served.forEach((key, infos) -> {
@@ -93,10 +97,13 @@ public final class HealthReader implements AutoCloseable {
                 series.add(new HealthSnapshot.Chart(panel.id(), panel.label(), panel.unit(),
                         charts.get(panel).getOrDefault(key, List.of())));
             }
+            String modelId = facts.get(ServingContract.MODEL_ID);
+            java.util.Optional<ModelCards.Card> bundle = ModelCards.of(bundles, modelId, key.get(1));
             models.add(new HealthSnapshot.ModelHealth(key.get(0), key.get(1), task, status(key, statuses, causes),
-                    new HealthSnapshot.Provenance(facts.get(ServingContract.MODEL_ID),
-                            facts.get(ServingContract.ALGORITHM), facts.get(ServingContract.KERNEL),
-                            facts.get(ServingContract.TRACK), null, null, null),
+                    new HealthSnapshot.Provenance(modelId, facts.get(ServingContract.ALGORITHM),
+                            facts.get(ServingContract.KERNEL), facts.get(ServingContract.TRACK),
+                            bundle.map(ModelCards.Card::dataHash).orElse(null), null, null),
+                    bundle.map(ModelCards.Card::text).orElse(null),
                     infos.stream().map(s -> s.labels().getOrDefault("instance", "")).distinct().sorted().toList(),
                     cards, series, alerts(key, alerts)));
         });
@@ -110,13 +117,13 @@ public final class HealthReader implements AutoCloseable {
 
     private static HealthSnapshot.Status status(List<String> key, List<Sample> statuses, List<Sample> causes) {
         String state = statuses.stream().filter(s -> s.value() == 1 && key(s).equals(key))
-                .map(s -> s.labels().getOrDefault(Gauges.STATUS_LABEL, "")).filter(PRECEDENCE::contains)
+                .map(s -> s.labels().getOrDefault(StatusContract.STATUS, "")).filter(PRECEDENCE::contains)
                 .min(Comparator.comparingInt(PRECEDENCE::indexOf)).orElse(null);
         if (state == null) {
             return HealthSnapshot.Status.UNREPORTED;
         }
         String cause = causes.stream().filter(s -> s.value() == 1 && key(s).equals(key)
-                && state.equals(s.labels().get(Gauges.STATUS_LABEL))).map(s -> s.labels().get(Gauges.CAUSE_LABEL))
+                && state.equals(s.labels().get(StatusContract.STATUS))).map(s -> s.labels().get(StatusContract.CAUSE))
                 .findFirst().orElse(null);
         return new HealthSnapshot.Status(state, cause, true);
     }

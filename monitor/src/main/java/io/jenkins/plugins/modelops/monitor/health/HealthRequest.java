@@ -10,9 +10,11 @@ import java.util.Map;
 
 /**
  * What one poll of the page asks for: the charts' range, the rate window of every value, the gate state files to
- * show and the mailbox (the messages a local alert receiver got; empty outside the demo).
+ * show, the model bundles whose cards and data hashes to show with the models they hold, and the mailbox (the
+ * messages a local alert receiver got; empty outside the demo).
  */
-public record HealthRequest(Duration range, Duration rateWindow, List<GateFile> gates, List<HealthSnapshot.Mail> mailbox) {
+public record HealthRequest(Duration range, Duration rateWindow, List<GateFile> gates, List<Path> bundles,
+                            List<HealthSnapshot.Mail> mailbox) {
 
     /** The ranges the page offers, by the name it sends ({@code ?range=15m}). */
     public static final Map<String, Duration> RANGES = ranges();
@@ -26,6 +28,7 @@ public record HealthRequest(Duration range, Duration rateWindow, List<GateFile> 
 
     public HealthRequest {
         gates = List.copyOf(gates);
+        bundles = List.copyOf(bundles);
         mailbox = List.copyOf(mailbox);
         if (rateWindow.toSeconds() < 1) {
             throw new InvalidInputException("the rate window " + rateWindow + " must be at least 1s");
@@ -33,7 +36,7 @@ public record HealthRequest(Duration range, Duration rateWindow, List<GateFile> 
     }
 
     public static HealthRequest of(Duration rateWindow, List<GateFile> gates) {
-        return new HealthRequest(DEFAULT_RANGE, rateWindow, gates, List.of());
+        return new HealthRequest(DEFAULT_RANGE, rateWindow, gates, List.of(), List.of());
     }
 
     /** The range the page chose by name; an unknown one is refused with the names accepted. */
@@ -42,11 +45,16 @@ public record HealthRequest(Duration range, Duration rateWindow, List<GateFile> 
         if (chosen == null) {
             throw new InvalidInputException("range '" + name + "' is not one of " + String.join(", ", RANGES.keySet()));
         }
-        return new HealthRequest(chosen, rateWindow, gates, mailbox);
+        return new HealthRequest(chosen, rateWindow, gates, bundles, mailbox);
     }
 
     public HealthRequest withMailbox(List<HealthSnapshot.Mail> messages) {
-        return new HealthRequest(range, rateWindow, gates, messages);
+        return new HealthRequest(range, rateWindow, gates, bundles, messages);
+    }
+
+    /** Bundle directories ({@code modelops train --out}): each model whose id one holds shows its card. */
+    public HealthRequest withBundles(List<Path> directories) {
+        return new HealthRequest(range, rateWindow, gates, directories, mailbox);
     }
 
     /** Seconds between two points of a chart: the range over {@link #POINTS}, at least a second. */

@@ -34,9 +34,14 @@ public record HealthSnapshot(String generatedAt, Source source, Range range, Lis
     public record Range(long seconds, long stepSeconds, String rateWindow) {
     }
 
-    /** One served version of a model: what Prometheus or the servers say of it. */
+    /**
+     * One served version of a model: what Prometheus or the servers say of it.
+     *
+     * @param card the model card (Markdown) of a given bundle holding this model; null without one
+     */
     public record ModelHealth(String name, String version, String task, Status status, Provenance provenance,
-                              List<String> instances, List<Card> cards, List<Chart> charts, List<Alert> alerts) {
+                              String card, List<String> instances, List<Card> cards, List<Chart> charts,
+                              List<Alert> alerts) {
         public ModelHealth {
             instances = List.copyOf(instances);
             cards = List.copyOf(cards);

@@ -25,11 +25,14 @@ final class Exposition {
             + "encoding=delimited";
     static final String CONTENT_TYPE = "application/vnd.google.protobuf";
 
-    /** The families the gate's signals are computed from; the JVM's and the rest are dropped when parsing. */
-    private static final Set<String> READ = Set.of(ServingContract.REQUESTS, ServingContract.REQUEST_DURATION,
-            ServingContract.FEEDBACK, ServingContract.FEEDBACK_ABS_ERROR, ServingContract.FEEDBACK_SQUARED_ERROR,
-            // and the gauges the health page shows: the model's facts, its lifecycle status, the server's memory
-            ServingContract.MODEL_INFO, Gauges.STATUS, Gauges.STATUS_CAUSE, Gauges.RESIDENT_MEMORY);
+    /**
+     * The families the gate's signals are computed from, and the gauges the health page shows; the JVM's and the
+     * rest are dropped when parsing.
+     */
+    private static final Set<String> READ = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+            ServingContract.REQUESTS, ServingContract.REQUEST_DURATION, ServingContract.FEEDBACK,
+            ServingContract.FEEDBACK_ABS_ERROR, ServingContract.FEEDBACK_SQUARED_ERROR),
+            Gauges.ALL.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private Exposition() {
     }

@@ -30,12 +30,34 @@
     return node;
   }
 
-  /** The query behind a figure, folded: a summary the keyboard reaches. */
-  function promql(query) {
+  /** Text folded under a summary the keyboard reaches; {@code key} keeps it open (and focused) across polls. */
+  function folded(title, tag, text, key) {
     var details = el('details');
-    details.appendChild(el('summary', null, 'PromQL'));
-    details.appendChild(el('code', null, query));
+    details.dataset.key = key;
+    details.appendChild(el('summary', null, title));
+    details.appendChild(el(tag, null, text));
     return details;
+  }
+
+  function promql(query, key) {
+    return folded('PromQL', 'code', query, key);
+  }
+
+  /** Rebuilds a part of the page, keeping the disclosures that were open, and the focus, where they were. */
+  function keepOpen(container, rebuild) {
+    var open = {};
+    Array.prototype.forEach.call(container.querySelectorAll('details[open]'), function (d) {
+      open[d.dataset.key] = true;
+    });
+    var active = document.activeElement;
+    var focused = active && container.contains(active) && active.parentNode ? active.parentNode.dataset.key : null;
+    rebuild();
+    Array.prototype.forEach.call(container.querySelectorAll('details'), function (d) {
+      d.open = open[d.dataset.key] === true;
+      if (focused && d.dataset.key === focused) {
+        d.firstChild.focus();
+      }
+    });
   }
 
   function clear(node) {
@@ -169,6 +191,7 @@
     head.appendChild(el('span', 'mo-cause'));
     box.appendChild(head);
     box.appendChild(el('dl', 'mo-provenance'));
+    box.appendChild(el('div', 'mo-model-card'));
     box.appendChild(el('div', 'mo-cards'));
     box.appendChild(el('div', 'mo-charts'));
     box.appendChild(el('h3', null, 'Alerts'));
@@ -202,18 +225,16 @@
     });
 
     var cards = box.querySelector('.mo-cards');
-    clear(cards);
-    (model.cards || []).forEach(function (card) {
-      var c = el('div', 'mo-card');
-      c.dataset.signal = card.signal;
-      c.appendChild(el('div', 'mo-card-label', card.label));
-      var value = el('div', 'mo-card-value', format(card.value, card.unit));
-      value.dataset.value = card.value === null || card.value === undefined ? '' : String(card.value);
-      c.appendChild(value);
-      if (card.query) {
-        c.appendChild(promql(card.query));
+    keepOpen(cards, function () {
+      renderCards(cards, model.cards || []);
+    });
+
+    var modelCard = box.querySelector('.mo-model-card');
+    keepOpen(modelCard, function () {
+      clear(modelCard);
+      if (model.card) {
+        modelCard.appendChild(folded('Model card', 'pre', model.card, 'model-card'));
       }
-      cards.appendChild(c);
     });
 
     var chartsBox = box.querySelector('.mo-charts');
@@ -238,11 +259,29 @@
     }
 
     var gates = box.querySelector('.mo-model-gates');
-    clear(gates);
-    (snapshot.gates || []).filter(function (g) {
-      return g.model === model.name;
-    }).forEach(function (g) {
-      gates.appendChild(gate(g));
+    keepOpen(gates, function () {
+      clear(gates);
+      (snapshot.gates || []).filter(function (g) {
+        return g.model === model.name;
+      }).forEach(function (g) {
+        gates.appendChild(gate(g));
+      });
+    });
+  }
+
+  function renderCards(cards, list) {
+    clear(cards);
+    list.forEach(function (card) {
+      var c = el('div', 'mo-card');
+      c.dataset.signal = card.signal;
+      c.appendChild(el('div', 'mo-card-label', card.label));
+      var value = el('div', 'mo-card-value', format(card.value, card.unit));
+      value.dataset.value = card.value === null || card.value === undefined ? '' : String(card.value);
+      c.appendChild(value);
+      if (card.query) {
+        c.appendChild(promql(card.query, 'card:' + card.signal));
+      }
+      cards.appendChild(c);
     });
   }
 
@@ -317,7 +356,7 @@
     table.appendChild(thead);
     var body = el('tbody');
     (state.rounds || []).forEach(function (round) {
-      (round.measurements || []).forEach(function (m) {
+      (round.measurements || []).forEach(function (m, i) {
         var row = el('tr', 'mo-measurement');
         row.dataset.round = String(round.index);
         var unit = unitOf(m.signal);
@@ -336,7 +375,7 @@
           why.appendChild(el('div', 'mo-reason', m.reason));
         }
         if (m.query) {
-          why.appendChild(promql(m.query));
+          why.appendChild(promql(m.query, 'gate:' + g.name + ':' + round.index + ':' + i));
         }
         row.appendChild(why);
         body.appendChild(row);
@@ -416,10 +455,12 @@
     var alone = (snapshot.gates || []).filter(function (g) {
       return names.indexOf(g.model) < 0;
     });
-    clear(gatesAlone);
     gatesAlone.hidden = alone.length === 0;
-    alone.forEach(function (g) {
-      gatesAlone.appendChild(gate(g));
+    keepOpen(gatesAlone, function () {
+      clear(gatesAlone);
+      alone.forEach(function (g) {
+        gatesAlone.appendChild(gate(g));
+      });
     });
     renderMailbox(snapshot.mailbox || []);
   }

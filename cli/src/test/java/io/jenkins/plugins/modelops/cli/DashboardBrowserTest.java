@@ -71,22 +71,37 @@ class DashboardBrowserTest {
             Json.MAPPER.writeValue(gateFile.toFile(), gate);
             dashboard = RunningDashboard.start("--endpoint", iris.url().toString(), "--endpoint",
                     hostile.url().toString(), "--port", "0", "--rate-window", "5s", "--gate-state", "iris=" + gateFile,
-                    "--gate-state", dir.resolve("absent.json").toString());
+                    "--gate-state", dir.resolve("absent.json").toString(), "--bundle", ModelServers.iris().toString());
             browser.size(1280, 800);
             browser.driver.get(dashboard.url().toString());
 
             // Cards: the figures the steady traffic implies (error rate 1/6, accuracy 3/4), computed from /metrics.
             awaitCard("iris", "accuracy");
             awaitCard("iris", "errorRate");
+            Browser.await("errors counted", () -> cardValue("iris", "errorRate") > 0, this::page);
+            Thread.sleep(10_000); // every series scraped over a whole 5s rate window, and the page polled since
             assertThat(cardValue("iris", "accuracy")).isCloseTo(SteadyTraffic.ACCURACY, within(0.03));
             assertThat(cardValue("iris", "errorRate")).isCloseTo(SteadyTraffic.ERROR_RATE, within(0.03));
             assertThat(cardValue("iris", "requestRate")).isPositive();
             assertThat(cardText("iris", "latencyP99")).endsWith(" ms");
             assertThat(cardText("iris", "memory")).endsWith(" MiB");
             assertThat(model("iris").findElement(By.cssSelector(".mo-status")).getText())
-                    .isEqualTo("status not reported");
+                    .isEqualTo("running");
             assertThat(model("iris").findElement(By.cssSelector(".mo-provenance")).getText())
-                    .contains("Model id", "logistic", "classification");
+                    .contains("Model id", "logistic", "classification", "Data hash");
+            assertThat(model("iris").findElement(By.cssSelector(".mo-model-card summary")).getText())
+                    .isEqualTo("Model card");
+
+            // A disclosure opened by the reader stays open through the polls that rebuild the cards.
+            WebElement promql = card("iris", "accuracy").findElement(By.cssSelector("summary"));
+            promql.click();
+            String before = polls();
+            Browser.await("two more polls", () -> Integer.parseInt(polls()) >= Integer.parseInt(before) + 2,
+                    this::page);
+            assertThat(card("iris", "accuracy").findElement(By.cssSelector("details")).getDomAttribute("open"))
+                    .isNotNull();
+            assertThat(card("iris", "accuracy").findElement(By.cssSelector("code")).getText())
+                    .startsWith("sum by (model, version) (rate(modelops_feedback_total{model=\"iris\"");
 
             // The gate timeline: one row a measurement, as the state file has it.
             List<WebElement> rows = model("iris").findElements(By.cssSelector(".mo-gate tr.mo-measurement"));
@@ -132,6 +147,7 @@ class DashboardBrowserTest {
             assertThat(Integer.parseInt(chart("iris", "requestRate").getDomAttribute("data-points")))
                     .isGreaterThan(points);
             assertThat(chart("iris", "requestRate").findElements(By.tagName("canvas"))).isNotEmpty();
+            browser.script("arguments[0].scrollIntoView();", model("iris"));
             browser.screenshot("dashboard-1280x800");
 
             // A hidden tab polls no more (the browser's own visibility, set as a background tab would have it).
@@ -186,6 +202,7 @@ class DashboardBrowserTest {
             browser.size(1280, 800);
             browser.driver.get(dashboard.url().toString());
             awaitCard("iris", "accuracy");
+            Thread.sleep(10_000); // every series scraped over a whole 5s rate window, and the page polled since
             assertThat(cardValue("iris", "accuracy")).isCloseTo(SteadyTraffic.ACCURACY, within(0.03));
             assertThat(model("iris").findElement(By.cssSelector(".mo-alerts")).getText())
                     .isEqualTo("No alert pending or firing.");

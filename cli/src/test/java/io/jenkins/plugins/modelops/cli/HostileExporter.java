@@ -2,6 +2,7 @@ package io.jenkins.plugins.modelops.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jenkins.plugins.modelops.metrics.ServingContract;
+import io.jenkins.plugins.modelops.status.StatusContract;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -38,12 +39,12 @@ final class HostileExporter implements AutoCloseable {
                         ServingContract.TRACK).register(registry)
                 .labelValues(NAME, "\"><svg onload=alert(4)>", "'-alert(5)-'", ALGORITHM, "classification", "linear",
                         "stable").set(1);
-        Gauge status = Gauge.builder().name("modelops_model_status").labelNames(ServingContract.MODEL,
-                ServingContract.VERSION, "status").register(registry);
+        Gauge status = Gauge.builder().name(StatusContract.MODEL_STATUS).labelNames(ServingContract.MODEL,
+                ServingContract.VERSION, StatusContract.STATUS).register(registry);
         status.labelValues(NAME, "\"><svg onload=alert(4)>", "degraded").set(1);
         status.labelValues(NAME, "\"><svg onload=alert(4)>", "running").set(0);
-        Gauge.builder().name("modelops_model_status_cause").labelNames(ServingContract.MODEL, ServingContract.VERSION,
-                "status", "cause").register(registry)
+        Gauge.builder().name(StatusContract.MODEL_STATUS_CAUSE).labelNames(ServingContract.MODEL,
+                ServingContract.VERSION, StatusContract.STATUS, StatusContract.CAUSE).register(registry)
                 .labelValues(NAME, "\"><svg onload=alert(4)>", "degraded", CAUSE).set(1);
         ExpositionFormats formats = ExpositionFormats.init();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -69,11 +69,13 @@ class ModelOpsDashboardTest {
     }
 
     @Test
-    void aGateStateThatIsADirectoryIsRefused() {
-        Run run = cli("dashboard", "--endpoint", "http://127.0.0.1:8080", "--gate-state", dir.toString());
-        assertThat(run.err()).isEqualTo("error: --gate-state " + dir + " is a directory: give the file that modelops "
-                + "gate --state-file writes" + System.lineSeparator());
-        assertThat(run.code()).isEqualTo(ModelOps.BAD_INPUT);
+    void aDirectoryIsNeitherAGateStateNorABundleWithoutBundleJson() {
+        assertThat(cli("dashboard", "--endpoint", "http://127.0.0.1:8080", "--gate-state", dir.toString()))
+                .isEqualTo(new Run(ModelOps.BAD_INPUT, "", "error: --gate-state " + dir + " is a directory: give the "
+                        + "file that modelops gate --state-file writes" + System.lineSeparator()));
+        assertThat(cli("dashboard", "--endpoint", "http://127.0.0.1:8080", "--bundle", dir.toString()))
+                .isEqualTo(new Run(ModelOps.BAD_INPUT, "", "error: --bundle " + dir + " is not a model bundle (no "
+                        + "bundle.json): give the directory modelops train --out wrote" + System.lineSeparator()));
     }
 
     @Test

@@ -147,7 +147,7 @@ class DashboardBrowserTest {
             assertThat(Integer.parseInt(chart("iris", "requestRate").getDomAttribute("data-points")))
                     .isGreaterThan(points);
             assertThat(chart("iris", "requestRate").findElements(By.tagName("canvas"))).isNotEmpty();
-            browser.script("arguments[0].scrollIntoView();", model("iris"));
+            browser.script("arguments[0].scrollIntoView();", model("iris").findElement(By.cssSelector(".mo-cards")));
             browser.screenshot("dashboard-1280x800");
 
             // A hidden tab polls no more (the browser's own visibility, set as a background tab would have it).

@@ -35,7 +35,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -222,12 +221,8 @@ final class GateCommand implements Callable<Integer> {
                     pushgateway.reporter()), progress, this::checkpoint);
             GateModel.Outcome outcome = monitored.gate();
             if (json) {
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("verdict", outcome.verdict());
+                Map<String, Object> summary = monitored.summary();
                 summary.put("reason", Flags.render(outcome.reason()));
-                summary.put("source", monitored.source());
-                outcome.action().ifPresent(a -> summary.put("action", a));
-                summary.put("state", outcome.state());
                 spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(summary));
             } else {
                 spec.commandLine().getOut().println(outcome.verdict() + " " + name + ": " + Flags.render(outcome.reason()));

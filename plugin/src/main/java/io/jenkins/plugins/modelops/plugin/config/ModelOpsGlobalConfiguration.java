@@ -119,7 +119,7 @@ public class ModelOpsGlobalConfiguration extends GlobalConfiguration {
     }
 
     public FormValidation doCheckInterval(@QueryParameter String value) {
-        return Validation.duration(value, Parameter.WINDOW);
+        return Validation.duration(value, Parameter.INTERVAL);
     }
 
     @POST

@@ -14,8 +14,8 @@ import io.jenkins.plugins.modelops.deploy.kube.DeploySpec;
 import io.jenkins.plugins.modelops.deploy.kube.KubeConnection;
 import io.jenkins.plugins.modelops.deploy.kube.KubeDeploy;
 import io.jenkins.plugins.modelops.deploy.local.LocalDeploy;
+import io.jenkins.plugins.modelops.plugin.OnAgent;
 
-import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,11 +31,12 @@ public record DeployArguments(String model, String image, String baseImage, Stri
                               String registryPassword, String kubeconfig, String namespace, String name,
                               Integer replicas, String strategy, Integer canaryReplicas, String timeout, String hpa,
                               String tlsSecret, String bundlePvc, ArrayList<String> env, boolean local,
-                              boolean dryRun, String buildUrl) implements Serializable {
+                              boolean dryRun, String buildUrl) implements OnAgent.Work {
 
     private static final long serialVersionUID = 1L;
 
     /** Runs the engine on {@code workspace}; the summary is the step's return value. */
+    @Override
     public Map<String, Object> run(Path workspace, Progress progress) {
         Path bundle = workspace.resolve(require(model, Parameter.MODEL));
         DeploySpec.Strategy how = strategy == null ? DeploySpec.Strategy.ROLLING : DeploySpec.Strategy.parse(strategy);

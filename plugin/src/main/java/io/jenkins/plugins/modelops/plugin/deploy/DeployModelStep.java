@@ -1,7 +1,5 @@
 package io.jenkins.plugins.modelops.plugin.deploy;
 
-import com.cloudbees.plugins.credentials.CredentialsProvider;
-import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
@@ -10,18 +8,18 @@ import hudson.FilePath;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.deploy.kube.DeploySpec;
+import io.jenkins.plugins.modelops.plugin.OnAgent;
+import io.jenkins.plugins.modelops.plugin.StepCredentials;
 import io.jenkins.plugins.modelops.plugin.StepLog;
 import io.jenkins.plugins.modelops.plugin.action.ModelOpsAction;
 import io.jenkins.plugins.modelops.plugin.config.CredentialsLists;
 import io.jenkins.plugins.modelops.plugin.config.ModelOpsGlobalConfiguration;
 import io.jenkins.plugins.modelops.plugin.config.Validation;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
@@ -36,9 +34,6 @@ import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
-import java.io.File;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
@@ -151,16 +146,13 @@ public class DeployModelStep extends Step {
             TaskListener listener = getContext().get(TaskListener.class);
             DeployArguments withSecrets = arguments;
             if (registry != null && registry.getCredentialsId() != null && !arguments.local()) {
-                StandardUsernamePasswordCredentials login = credential(run, registry.getCredentialsId(),
-                        StandardUsernamePasswordCredentials.class);
+                StandardUsernamePasswordCredentials login = StepCredentials.find(run, "deployModel",
+                        registry.getCredentialsId(), StandardUsernamePasswordCredentials.class);
                 withSecrets = withSecrets.withSecrets(login.getUsername(), login.getPassword().getPlainText(), null);
             }
-            if (kubeconfigCredentialsId != null && !arguments.local()) {
-                FileCredentials file = credential(run, kubeconfigCredentialsId, FileCredentials.class);
-                try (InputStream in = file.getContent()) {
-                    withSecrets = withSecrets.withSecrets(withSecrets.registryUsername(),
-                            withSecrets.registryPassword(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                }
+            if (!arguments.local()) {
+                withSecrets = withSecrets.withSecrets(withSecrets.registryUsername(), withSecrets.registryPassword(),
+                        StepCredentials.file(run, "deployModel", kubeconfigCredentialsId));
             }
             Map<String, Object> summary;
             try {
@@ -174,31 +166,6 @@ public class DeployModelStep extends Step {
                         + ": " + summary.get("reason"));
             }
             return summary;
-        }
-
-        private static <C extends StandardCredentials> C credential(Run<?, ?> run, String id, Class<C> type)
-                throws AbortException {
-            C found = CredentialsProvider.findCredentialById(id, type, run);
-            if (found == null) {
-                throw new AbortException("deployModel: no " + type.getSimpleName() + " credential '" + id + "'");
-            }
-            return CredentialsProvider.track(run, found);
-        }
-    }
-
-    static final class OnAgent extends MasterToSlaveFileCallable<Map<String, Object>> {
-        private static final long serialVersionUID = 1L;
-        private final DeployArguments arguments;
-        private final TaskListener listener;
-
-        OnAgent(DeployArguments arguments, TaskListener listener) {
-            this.arguments = arguments;
-            this.listener = listener;
-        }
-
-        @Override
-        public Map<String, Object> invoke(File workspace, VirtualChannel channel) {
-            return arguments.run(workspace.toPath(), StepLog.progress(listener));
         }
     }
 

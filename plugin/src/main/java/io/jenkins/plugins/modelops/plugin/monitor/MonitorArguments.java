@@ -22,9 +22,9 @@ import io.jenkins.plugins.modelops.monitor.scrape.ScrapeSource;
 import io.jenkins.plugins.modelops.monitor.signal.Condition;
 import io.jenkins.plugins.modelops.monitor.usecase.GateModel;
 import io.jenkins.plugins.modelops.monitor.usecase.MonitorModel;
+import io.jenkins.plugins.modelops.plugin.OnAgent;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +43,7 @@ public record MonitorArguments(String deployment, String prometheusUrl, String p
                                LinkedHashMap<String, String> gate, String window, String interval, Long minSamples,
                                String probe, String probeToken, String onFail, String onInconclusive,
                                String namespace, String kubeconfig, boolean local, String stateFile)
-        implements Serializable {
+        implements OnAgent.Work {
 
     private static final long serialVersionUID = 1L;
 
@@ -58,11 +58,12 @@ public record MonitorArguments(String deployment, String prometheusUrl, String p
     public GatePolicy policy() {
         GatePolicy policy = GatePolicy.of(conditions(),
                 Durations.parse(window == null ? DEFAULT_WINDOW : window, Parameter.WINDOW),
-                Durations.parse(interval == null ? DEFAULT_INTERVAL : interval, Parameter.WINDOW));
+                Durations.parse(interval == null ? DEFAULT_INTERVAL : interval, Parameter.INTERVAL));
         return minSamples == null ? policy : policy.withMinSamples(minSamples);
     }
 
     /** Runs the gate on the agent's {@code workspace}; the engine's summary plus the build {@code result}. */
+    @Override
     public Map<String, Object> run(Path workspace, Progress progress) throws IOException {
         GatePolicy policy = policy();
         Path state = workspace.resolve(stateFile);

@@ -1,7 +1,5 @@
 package io.jenkins.plugins.modelops.plugin.monitor;
 
-import com.cloudbees.plugins.credentials.CredentialsProvider;
-import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
@@ -10,18 +8,18 @@ import hudson.model.Item;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.monitor.usecase.GateModel;
+import io.jenkins.plugins.modelops.plugin.OnAgent;
+import io.jenkins.plugins.modelops.plugin.StepCredentials;
 import io.jenkins.plugins.modelops.plugin.StepLog;
 import io.jenkins.plugins.modelops.plugin.action.ModelOpsAction;
 import io.jenkins.plugins.modelops.plugin.config.CredentialsLists;
 import io.jenkins.plugins.modelops.plugin.config.ModelOpsGlobalConfiguration;
 import io.jenkins.plugins.modelops.plugin.config.Validation;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
@@ -35,10 +33,6 @@ import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -199,8 +193,10 @@ public class MonitorModelStep extends Step {
             Run<?, ?> run = context.get(Run.class);
             FilePath workspace = context.get(FilePath.class);
             TaskListener listener = context.get(TaskListener.class);
-            MonitorArguments withSecrets = arguments.withSecrets(secret(run, prometheusCredentialsId),
-                    secret(run, probeTokenCredentialsId), kubeconfig(run, kubeconfigCredentialsId));
+            MonitorArguments withSecrets = arguments.withSecrets(
+                    StepCredentials.secret(run, "monitorModel", prometheusCredentialsId),
+                    StepCredentials.secret(run, "monitorModel", probeTokenCredentialsId),
+                    StepCredentials.file(run, "monitorModel", kubeconfigCredentialsId));
             task = GATES.submit(() -> {
                 try {
                     Map<String, Object> summary = workspace.act(new OnAgent(withSecrets, listener));
@@ -221,44 +217,6 @@ public class MonitorModelStep extends Step {
                     context.onFailure(t);
                 }
             });
-        }
-
-        private static String secret(Run<?, ?> run, String id) throws AbortException {
-            return id == null ? null : credential(run, id, StringCredentials.class).getSecret().getPlainText();
-        }
-
-        private static String kubeconfig(Run<?, ?> run, String id) throws IOException {
-            if (id == null) {
-                return null;
-            }
-            try (InputStream in = credential(run, id, FileCredentials.class).getContent()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        }
-
-        private static <C extends StandardCredentials> C credential(Run<?, ?> run, String id, Class<C> type)
-                throws AbortException {
-            C found = CredentialsProvider.findCredentialById(id, type, run);
-            if (found == null) {
-                throw new AbortException("monitorModel: no " + type.getSimpleName() + " credential '" + id + "'");
-            }
-            return CredentialsProvider.track(run, found);
-        }
-    }
-
-    static final class OnAgent extends MasterToSlaveFileCallable<Map<String, Object>> {
-        private static final long serialVersionUID = 1L;
-        private final MonitorArguments arguments;
-        private final TaskListener listener;
-
-        OnAgent(MonitorArguments arguments, TaskListener listener) {
-            this.arguments = arguments;
-            this.listener = listener;
-        }
-
-        @Override
-        public Map<String, Object> invoke(File workspace, VirtualChannel channel) throws IOException {
-            return arguments.run(workspace.toPath(), StepLog.progress(listener));
         }
     }
 
@@ -301,7 +259,7 @@ public class MonitorModelStep extends Step {
         }
 
         public FormValidation doCheckInterval(@QueryParameter String value) {
-            return Validation.duration(value, Parameter.WINDOW);
+            return Validation.duration(value, Parameter.INTERVAL);
         }
 
         public FormValidation doCheckMinSamples(@QueryParameter String value) {

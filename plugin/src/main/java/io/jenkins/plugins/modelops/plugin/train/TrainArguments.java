@@ -1,13 +1,14 @@
 package io.jenkins.plugins.modelops.plugin.train;
 
+import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.data.DataSpec;
 import io.jenkins.plugins.modelops.data.MissingPolicy;
 import io.jenkins.plugins.modelops.data.Task;
+import io.jenkins.plugins.modelops.plugin.OnAgent;
 import io.jenkins.plugins.modelops.train.Algorithm;
 import io.jenkins.plugins.modelops.train.TrainingConfig;
 import io.jenkins.plugins.modelops.usecase.TrainModel;
 
-import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,12 +23,18 @@ import java.util.Optional;
 public record TrainArguments(String data, String label, ArrayList<String> features, ArrayList<String> exclude,
                              String task, String algorithm, LinkedHashMap<String, String> params, Double testFraction,
                              Integer folds, Long seed, String missing, String output, String baseline,
-                             ArrayList<String> require) implements Serializable {
+                             ArrayList<String> require) implements OnAgent.Work {
 
     private static final long serialVersionUID = 1L;
 
     /** Where the bundle goes when {@code output} is not given, relative to the workspace. */
     public static final String DEFAULT_OUTPUT = "model";
+
+    /** Trains on the agent; the engine's summary is the step's return value. */
+    @Override
+    public Map<String, Object> run(Path workspace, Progress progress) {
+        return new LinkedHashMap<>(TrainModel.run(request(workspace), progress).summary());
+    }
 
     /** The core request, every relative path resolved against {@code workspace}. */
     public TrainModel.Request request(Path workspace) {

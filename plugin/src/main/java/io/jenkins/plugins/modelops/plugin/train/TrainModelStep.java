@@ -7,19 +7,17 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.modelops.InvalidInputException;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.data.MissingPolicy;
 import io.jenkins.plugins.modelops.data.Task;
 import io.jenkins.plugins.modelops.gate.Requirement;
+import io.jenkins.plugins.modelops.plugin.OnAgent;
 import io.jenkins.plugins.modelops.plugin.StepLog;
 import io.jenkins.plugins.modelops.plugin.action.ModelOpsAction;
 import io.jenkins.plugins.modelops.plugin.config.Validation;
 import io.jenkins.plugins.modelops.train.Algorithm;
-import io.jenkins.plugins.modelops.usecase.TrainModel;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -30,8 +28,6 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 
-import java.io.File;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -152,25 +148,6 @@ public class TrainModelStep extends Step {
                 artifacts.put(relative, relative);
             }
             run.pickArtifactManager().archive(workspace, launcher, StepLog.buildListener(listener), artifacts);
-        }
-    }
-
-    /** On the agent: the core engine over the workspace; only plain values come back. */
-    static final class OnAgent extends MasterToSlaveFileCallable<Map<String, Object>> {
-        private static final long serialVersionUID = 1L;
-        private final TrainArguments arguments;
-        private final TaskListener listener;
-
-        OnAgent(TrainArguments arguments, TaskListener listener) {
-            this.arguments = arguments;
-            this.listener = listener;
-        }
-
-        @Override
-        public Map<String, Object> invoke(File workspace, VirtualChannel channel) {
-            TrainModel.Outcome outcome = TrainModel.run(arguments.request(workspace.toPath()),
-                    StepLog.progress(listener));
-            return new LinkedHashMap<>(outcome.summary());
         }
     }
 

@@ -13,6 +13,7 @@ import io.jenkins.plugins.modelops.monitor.gate.Decision;
 import io.jenkins.plugins.modelops.monitor.gate.Gate;
 import io.jenkins.plugins.modelops.monitor.gate.GatePolicy;
 import io.jenkins.plugins.modelops.monitor.gate.GateState;
+import io.jenkins.plugins.modelops.monitor.gate.GateStateFile;
 import io.jenkins.plugins.modelops.monitor.probe.FeedbackToken;
 import io.jenkins.plugins.modelops.monitor.probe.ProbeTraffic;
 import io.jenkins.plugins.modelops.monitor.scrape.ScrapeConfig;
@@ -28,14 +29,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -222,12 +219,8 @@ final class GateCommand implements Callable<Integer> {
                     pushgateway.reporter()), progress, this::checkpoint);
             GateModel.Outcome outcome = monitored.gate();
             if (json) {
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("verdict", outcome.verdict());
+                Map<String, Object> summary = monitored.summary();
                 summary.put("reason", Flags.render(outcome.reason()));
-                summary.put("source", monitored.source());
-                outcome.action().ifPresent(a -> summary.put("action", a));
-                summary.put("state", outcome.state());
                 spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(summary));
             } else {
                 spec.commandLine().getOut().println(outcome.verdict() + " " + name + ": " + Flags.render(outcome.reason()));
@@ -297,30 +290,15 @@ final class GateCommand implements Callable<Integer> {
     }
 
     private Optional<GateState> resume() throws IOException {
-        if (stateFile == null || !Files.isRegularFile(stateFile)) {
-            return Optional.empty();
-        }
-        GateState saved = Json.MAPPER.readValue(stateFile.toFile(), GateState.class);
-        if (saved.finished()) {
-            return Optional.empty(); // a finished gate's file is history: this run starts anew
-        }
-        spec.commandLine().getErr().println("Resuming the gate from " + stateFile + " (" + saved.rounds().size()
-                + " rounds done)");
-        return Optional.of(saved);
+        Optional<GateState> saved = GateStateFile.unfinished(stateFile);
+        saved.ifPresent(state -> spec.commandLine().getErr().println("Resuming the gate from " + stateFile + " ("
+                + state.rounds().size() + " rounds done)"));
+        return saved;
     }
 
     private void checkpoint(GateState state) {
-        if (stateFile == null) {
-            return;
-        }
-        try {
-            Path dir = stateFile.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path temporary = Files.createTempFile(dir, ".gate-", ".json");
-            Json.MAPPER.writeValue(temporary.toFile(), state);
-            Files.move(temporary, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the gate's state in " + stateFile, e);
+        if (stateFile != null) {
+            GateStateFile.save(stateFile, state);
         }
     }
 

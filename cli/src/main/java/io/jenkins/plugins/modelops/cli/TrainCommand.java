@@ -19,9 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -116,20 +114,10 @@ final class TrainCommand implements Callable<Integer> {
                 .withSeed(seed);
         Progress progress = message -> spec.commandLine().getErr().println(Flags.render(message));
         TrainModel.Outcome outcome = TrainModel.run(new TrainModel.Request(config, out, Optional.ofNullable(baseline),
-                requirements, name, pushgateway.reporter()), progress);
+                requirements, name, pushgateway.reporter()).against(Path.of("").toAbsolutePath()), progress);
         BundleManifest manifest = outcome.bundle().manifest();
         if (json) {
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("modelId", manifest.modelId());
-            summary.put("dir", outcome.bundle().dir().toString());
-            summary.put("task", manifest.task());
-            summary.put("algorithm", manifest.algorithm());
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            outcome.bundle().metrics().numericNames().forEach(n -> metrics.put(n, outcome.bundle().metrics().get(n)));
-            summary.put("metrics", metrics);
-            summary.put("blessing", manifest.blessing());
-            outcome.blessing().ifPresent(b -> summary.put("checks", b.checks()));
-            spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(summary));
+            spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(outcome.summary()));
         } else {
             spec.commandLine().getOut().printf("model %s (%s, %s) -> %s%n", manifest.shortId(), manifest.algorithm(),
                     manifest.task(), outcome.bundle().dir());

@@ -1,13 +1,16 @@
 package io.jenkins.plugins.modelops.usecase;
 
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Json;
 import io.jenkins.plugins.modelops.Numbers;
 import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
+import io.jenkins.plugins.modelops.bundle.BundleManifest;
 import io.jenkins.plugins.modelops.bundle.BundleWriter;
 import io.jenkins.plugins.modelops.bundle.ModelBundle;
 import io.jenkins.plugins.modelops.data.Task;
 import io.jenkins.plugins.modelops.gate.Blessing;
+import io.jenkins.plugins.modelops.gate.BlessingStatus;
 import io.jenkins.plugins.modelops.gate.CheckResult;
 import io.jenkins.plugins.modelops.gate.Requirement;
 import io.jenkins.plugins.modelops.metrics.Metric;
@@ -22,7 +25,9 @@ import io.jenkins.plugins.modelops.train.TrainingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -65,6 +70,17 @@ public final class TrainModel {
         public String modelName() {
             return name != null ? name : ModelNames.of(out);
         }
+
+        /**
+         * This request with every relative path (data, output, baseline) resolved against {@code base}: the
+         * workspace on a Jenkins agent, the current directory in the CLI; never the JVM's working directory.
+         */
+        public Request against(Path base) {
+            TrainingConfig c = config;
+            TrainingConfig resolved = new TrainingConfig(base.resolve(c.data()), c.spec(), c.algorithm(), c.params(),
+                    c.testFraction(), c.folds(), c.seed());
+            return new Request(resolved, base.resolve(out), baseline.map(base::resolve), requirements, name, status);
+        }
     }
 
     /** What a run produced. {@code blessing} is empty when no requirement was given. */
@@ -73,6 +89,30 @@ public final class TrainModel {
         /** Blessing failed: the bundle exists but must not be promoted (CLI exit code 1). */
         public boolean rejected() {
             return blessing.isPresent() && blessing.get().rejected();
+        }
+
+        /**
+         * The run in plain values (strings, numbers, booleans, lists, maps): {@code modelops train --json} prints
+         * it, the {@code trainModel} step returns it, a build action keeps it. Keys: {@code modelId},
+         * {@code shortId}, {@code dir}, {@code task}, {@code algorithm}, {@code metrics} (name to number),
+         * {@code blessing} ({@code blessed}, {@code not-blessed}, {@code not-evaluated}), {@code blessed} and, with
+         * requirements, {@code checks} (one map per requirement).
+         */
+        public Map<String, Object> summary() {
+            BundleManifest manifest = bundle.manifest();
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("modelId", manifest.modelId());
+            summary.put("shortId", manifest.shortId());
+            summary.put("dir", bundle.dir().toString());
+            summary.put("task", manifest.task());
+            summary.put("algorithm", manifest.algorithm());
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            bundle.metrics().numericNames().forEach(n -> metrics.put(n, bundle.metrics().get(n)));
+            summary.put("metrics", metrics);
+            summary.put("blessing", manifest.blessing().id());
+            summary.put("blessed", manifest.blessing() == BlessingStatus.BLESSED);
+            blessing.ifPresent(b -> summary.put("checks", Json.MAPPER.convertValue(b.checks(), List.class)));
+            return summary;
         }
     }
 

@@ -13,6 +13,9 @@ import io.jenkins.plugins.modelops.deploy.kube.KubeOutcome;
 import io.jenkins.plugins.modelops.status.ModelStatus;
 import io.jenkins.plugins.modelops.status.StatusReporter;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The {@code deployModel} step on Kubernetes, the whole path in three calls: build the server image around the
  * bundle and push it ({@link BuildImage}), pin the rollout to the pushed digest with the bundle's provenance, and
@@ -48,6 +51,24 @@ public final class DeployModel {
         /** The rollout was refused and undone: the step fails, the CLI exits 1. */
         public boolean failed() {
             return rollout.failed();
+        }
+
+        /**
+         * The deployment in plain values, for the {@code deployModel} step's return value and its build action:
+         * {@code name}, {@code namespace}, {@code image} (by digest), {@code digest}, {@code status}, {@code url},
+         * {@code failed}, and {@code reason} when it failed.
+         */
+        public Map<String, Object> summary() {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("name", rollout.name());
+            summary.put("namespace", rollout.namespace());
+            summary.put("image", image.reference());
+            summary.put("digest", image.digest());
+            summary.put("status", rollout.status().name());
+            summary.put("url", rollout.url().orElse(""));
+            summary.put("failed", failed());
+            rollout.reason().ifPresent(r -> summary.put("reason", r));
+            return summary;
         }
     }
 

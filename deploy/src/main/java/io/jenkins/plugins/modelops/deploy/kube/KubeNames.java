@@ -72,7 +72,7 @@ public final class KubeNames {
         return LABEL_VALUE.matcher(v).matches() ? v : "";
     }
 
-    static void checkName(String name) {
+    public static void checkName(String name) {
         if (name == null || name.length() > MAX_NAME || !DNS_1035_LABEL.matcher(name).matches()) {
             throw new InvalidInputException(Parameter.NAME, Parameter.NAME.ref() + " '" + name + "' is not a valid"
                     + " Kubernetes name: it must be an RFC 1035 label (a DNS-1123 label that Services accept):"
@@ -81,7 +81,7 @@ public final class KubeNames {
         }
     }
 
-    static void checkNamespace(String namespace) {
+    public static void checkNamespace(String namespace) {
         if (namespace == null || namespace.length() > 63 || !DNS_1123_LABEL.matcher(namespace).matches()) {
             throw new InvalidInputException(Parameter.NAMESPACE, Parameter.NAMESPACE.ref() + " '" + namespace
                     + "' is not a valid namespace: it must be a DNS-1123 label: lowercase letters, digits and '-',"
@@ -89,7 +89,7 @@ public final class KubeNames {
         }
     }
 
-    static void checkDns1123Subdomain(Parameter parameter, String what, String name) {
+    public static void checkDns1123Subdomain(Parameter parameter, String what, String name) {
         if (name.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(name).matches()) {
             throw new InvalidInputException(parameter, what + " '" + name + "' is not a valid Kubernetes object name:"
                     + " it must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending"
@@ -98,7 +98,7 @@ public final class KubeNames {
     }
 
     /** The reference as given, if a registry would accept it (Jib's parser: the distribution grammar). */
-    static String checkImage(String image) {
+    public static String checkImage(String image) {
         String why = null;
         if (image == null || image.isBlank()) {
             why = "it is empty";

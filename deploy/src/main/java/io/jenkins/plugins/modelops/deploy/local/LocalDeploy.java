@@ -94,6 +94,24 @@ public final class LocalDeploy {
      */
     public record Outcome(Result result, String name, String track, int revision, String url, String modelId,
                           Path tokenFile, Path log, String reason) {
+
+        /**
+         * The deployment in plain values, the keys of {@code DeployModel.Outcome.summary()} where they apply
+         * ({@code namespace} is {@code local}, no image) plus {@code revision}, {@code track} and {@code modelId}.
+         */
+        public java.util.Map<String, Object> summary() {
+            java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
+            summary.put("name", name);
+            summary.put("namespace", "local");
+            summary.put("revision", revision);
+            summary.put("track", track);
+            summary.put("modelId", modelId);
+            summary.put("status", result.name());
+            summary.put("url", url == null ? "" : url);
+            summary.put("failed", result != Result.ROLLED_OUT);
+            summary.put("reason", reason);
+            return summary;
+        }
     }
 
     private LocalDeploy() {

@@ -2,6 +2,8 @@ package io.jenkins.plugins.modelops.monitor.usecase;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.modelops.InvalidInputException;
+import io.jenkins.plugins.modelops.Json;
+import io.jenkins.plugins.modelops.Parameter;
 import io.jenkins.plugins.modelops.Progress;
 import io.jenkins.plugins.modelops.deploy.DeploymentTarget;
 import io.jenkins.plugins.modelops.status.ModelStatus;
@@ -26,6 +28,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,6 +113,28 @@ public final class MonitorModel {
      */
     public record Outcome(GateModel.Outcome gate, String source, boolean rulesRegistered,
                           Optional<ProbeTraffic.Outcome> probe, boolean rulesRestored) {
+
+        /**
+         * The gate in plain values, shared by {@code modelops gate --json} and the {@code monitorModel} step's
+         * return value and build action: {@code verdict} (PASS, FAIL, INCONCLUSIVE, ERROR; absent when the gate
+         * was stopped), {@code reason} (parameters spelled as the step does), {@code source}, {@code action}
+         * ({@code verb}, {@code name}, {@code done}, {@code detail}) when one was taken, {@code rulesRegistered},
+         * {@code rulesRestored} and {@code state}: every round and measurement, value against threshold.
+         */
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> summary() {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            if (gate.verdict() != null) {
+                summary.put("verdict", gate.verdict().name());
+            }
+            summary.put("reason", Parameter.plain(gate.reason()));
+            summary.put("source", source);
+            gate.action().ifPresent(a -> summary.put("action", Json.MAPPER.convertValue(a, Map.class)));
+            summary.put("rulesRegistered", rulesRegistered);
+            summary.put("rulesRestored", rulesRestored);
+            summary.put("state", Json.MAPPER.convertValue(gate.state(), Map.class));
+            return summary;
+        }
     }
 
     private MonitorModel() {
